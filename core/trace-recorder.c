@@ -19,6 +19,7 @@ struct _FsRecorder
   GHashTable *by_pid;        /* tgid → FsProcessId + 1 (newest process with that pid) */
   GHashTable *by_tid;        /* thread id → FsProcessId + 1 */
   GHashTable *alive;         /* FsProcessId + 1 set: not yet exited */
+  GHashTable *implicit;      /* FsProcessId + 1 set: made by process_for(), birth not seen yet */
   GArray     *held;          /* FsEvent waiting out the reorder window */
   gint64      newest_ns;     /* newest event time seen (relative) */
   gint64      last_out_ns;   /* time of the last event moved into the trace */
@@ -45,6 +46,7 @@ fs_recorder_new (FsTrace *trace, gint64 t0_ns)
   self->by_pid = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->by_tid = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->alive = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->implicit = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->held = g_array_new (FALSE, FALSE, sizeof (FsEvent));
   self->newest_ns = G_MININT64;
   self->last_out_ns = G_MININT64;
@@ -58,6 +60,7 @@ fs_recorder_free (FsRecorder *self)
     return;
   g_array_unref (self->held);
   g_hash_table_unref (self->alive);
+  g_hash_table_unref (self->implicit);
   g_hash_table_unref (self->by_tid);
   g_hash_table_unref (self->by_pid);
   g_object_unref (self->trace);
@@ -194,6 +197,7 @@ process_for (FsRecorder *self, gint64 t_abs, gint32 pid)
       id = fs_trace_add_process (self->trace, pid, FS_PROCESS_NONE, rel (self, t_abs), NULL);
       g_hash_table_insert (self->by_pid, GINT_TO_POINTER (pid), GUINT_TO_POINTER (id + 1));
       g_hash_table_add (self->alive, GUINT_TO_POINTER (id + 1));
+      g_hash_table_add (self->implicit, GUINT_TO_POINTER (id + 1));
     }
   return id;
 }
@@ -208,10 +212,28 @@ fs_recorder_process_new (FsRecorder *self, gint64 t_ns, gint32 pid, gint32 paren
   g_mutex_lock (&self->lock);
   if (parent_pid > 0)
     parent = lookup_locked (self, parent_pid);
-  id = fs_trace_add_process (self->trace, pid, parent, rel (self, t_ns), NULL);
-  p = fs_trace_process (self->trace, id);
-  p->comm = fs_trace_intern (self->trace, comm);
-  p->flags = flags;
+  /* A tracer that reports births late (tracefs reads the kernel's buffers
+   * every few ms) can learn of a process after others already reported on
+   * it (the engine's markers and output): the placeholder process_for() made
+   * then is this process; adopt it instead of making a second one. */
+  id = lookup_locked (self, pid);
+  if (id != FS_PROCESS_NONE && g_hash_table_remove (self->implicit, GUINT_TO_POINTER (id + 1))
+      && g_hash_table_contains (self->alive, GUINT_TO_POINTER (id + 1))
+      && fs_trace_process (self->trace, id)->end_ns == FS_TIME_NONE)
+    {
+      p = fs_trace_process (self->trace, id);
+      p->parent = parent;
+      if (rel (self, t_ns) < p->start_ns)
+        p->start_ns = rel (self, t_ns);
+    }
+  else
+    {
+      id = fs_trace_add_process (self->trace, pid, parent, rel (self, t_ns), NULL);
+      p = fs_trace_process (self->trace, id);
+    }
+  if (comm != NULL || p->comm == FS_STRING_NONE)
+    p->comm = fs_trace_intern (self->trace, comm);
+  p->flags |= flags;
   if (parent != FS_PROCESS_NONE)
     {
       /* A child starts in its parent's group and session. */
@@ -247,7 +269,8 @@ fs_recorder_set_name (FsRecorder *self, gint32 pid, const char *name)
 {
   FsProcessId id;
   g_mutex_lock (&self->lock);
-  id = lookup_locked (self, pid);
+  /* A process not born yet for us (a late tracer) gets a placeholder. */
+  id = pid > 0 ? process_for (self, fs_recorder_now (), pid) : FS_PROCESS_NONE;
   if (id != FS_PROCESS_NONE)
     fs_trace_process (self->trace, id)->name = fs_trace_intern (self->trace, name);
   g_mutex_unlock (&self->lock);
@@ -258,7 +281,8 @@ fs_recorder_set_flags (FsRecorder *self, gint32 pid, guint32 flags)
 {
   FsProcessId id;
   g_mutex_lock (&self->lock);
-  id = lookup_locked (self, pid);
+  /* A process not born yet for us (a late tracer) gets a placeholder. */
+  id = pid > 0 ? process_for (self, fs_recorder_now (), pid) : FS_PROCESS_NONE;
   if (id != FS_PROCESS_NONE)
     fs_trace_process (self->trace, id)->flags |= flags;
   g_mutex_unlock (&self->lock);
