@@ -1,0 +1,2521 @@
+/* tracefs-tracer.c: the tracefs backend — kernel tracepoints read from a
+ * private tracefs instance through libtracefs and libtraceevent.
+ *
+ * Two instances per recording:
+ * - "forkscope-PID" follows the traced tree: set_event_pid holds the root (or
+ *   the attached tasks) and the event-fork option adds every child, so only
+ *   events emitted by traced tasks are recorded.
+ * - "forkscope-PID-ext" records signal:signal_generate from every task not
+ *   in the tree (set_event_notrace_pid + event-fork; SIGCHLD filtered out in
+ *   the kernel), because a pid filter applies to the emitting task and a
+ *   kill(1) from an untraced shell would otherwise be lost.  User space keeps
+ *   those whose target is traced.  (Without the notrace filter the tree's
+ *   own signal storms would overflow this instance.)
+ *
+ * Each poll round reads every CPU buffer of both instances without blocking,
+ * merges the records by timestamp and handles those older than the time the
+ * round started (a record with an older stamp cannot still be on its way),
+ * so that a child's first event is never handled before its fork.  The trace
+ * clock is "mono", so record times are CLOCK_MONOTONIC like the rest of the
+ * project.
+ *
+ * What the tracepoints on this kernel lack, and how it is recovered:
+ * - sched_process_exit carries no exit code: the code comes from
+ *   sys_enter_exit_group / sys_enter_exit; a death by signal from the fatal
+ *   signal_deliver; whether it dumped core from the CLD_* code of the SIGCHLD
+ *   the dying process generates for its parent.  A fatal default signal is
+ *   turned into a group-wide SIGKILL by the kernel (complete_signal), whose
+ *   delivery carries no siginfo: that SIGKILL is mapped back to the oldest
+ *   pending fatal signal that was generated for the process.
+ * - Threads vs processes: task:task_newtask carries the clone flags
+ *   (CLONE_THREAD), emitted by the parent before the child can run, so the
+ *   decision is exact and needs no /proc lookup.
+ * - Reaps: sys_exit_wait4 returns the reaped pid; waitid returns 0 and the
+ *   pid in user memory, so its child is inferred from the arguments and the
+ *   zombie children we know of (see handle_waitid_return).
+ * - sigwaitinfo/sigtimedwait consume a signal without signal_deliver: the
+ *   return value of sys_exit_rt_sigtimedwait is the signal (FS_ACTION_SIGWAIT).
+ * - exec argv is not in sched_process_exec: /proc/PID/cmdline is read when the
+ *   exec is handled, if the process still runs that image (best effort).
+ * - A delivery carries no sender: it is paired with the oldest generation of
+ *   that signal for that thread or process that the kernel queued.
+ */
+#include "tracer/tracer-backend.h"
+#include "tracer/tracefs-tracer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* libtraceevent's headers use an enumerator beyond int (-Wpedantic). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#include <event-parse.h>
+#include <kbuffer.h>
+#include <tracefs.h>
+#pragma GCC diagnostic pop
+
+#define POLL_INTERVAL_MS      20
+#define FLUSH_INTERVAL_NS     (80 * G_GINT64_CONSTANT (1000000))
+#define STATS_INTERVAL_NS     (500 * G_GINT64_CONSTANT (1000000))
+#define LIVENESS_INTERVAL_NS  (1000 * G_GINT64_CONSTANT (1000000))
+#define KILL_GRACE_NS         (2000 * G_GINT64_CONSTANT (1000000))
+#define EXT_BUFFER_KB         256
+
+/* enum trace_signal_result in include/trace/events/signal.h */
+enum {
+  TRACE_SIGNAL_DELIVERED,
+  TRACE_SIGNAL_IGNORED,
+  TRACE_SIGNAL_ALREADY_PENDING,
+  TRACE_SIGNAL_OVERFLOW_FAIL,
+  TRACE_SIGNAL_LOSE_INFO,
+};
+
+/* ------------------------------------------------------------ the events */
+
+typedef enum {
+  EV_NEWTASK,
+  EV_EXEC,
+  EV_EXIT,
+  EV_GENERATE,
+  EV_DELIVER,
+  EV_RENAME,
+  EV_SYS_EXIT_GROUP,
+  EV_SYS_EXIT,
+  EV_SYS_WAIT4_RET,
+  EV_SYS_WAITID,
+  EV_SYS_WAITID_RET,
+  EV_SYS_SIGTIMEDWAIT_RET,
+  EV_SYS_KILL,
+  EV_SYS_KILL_RET,
+  EV_SYS_SETPGID,
+  EV_SYS_SETPGID_RET,
+  EV_SYS_SETSID_RET,
+  EV_SYS_WAIT4,
+  EV_SYS_SIGTIMEDWAIT,
+  N_EVENTS
+} EventKind;
+
+#define MAX_FIELDS 5
+
+static const struct {
+  const char *system;
+  const char *name;
+  const char *fields[MAX_FIELDS];
+} event_specs[N_EVENTS] = {
+  [EV_NEWTASK]        = { "task", "task_newtask", { "pid", "clone_flags", "comm" } },
+  [EV_EXEC]           = { "sched", "sched_process_exec", { "pid", "old_pid", "filename" } },
+  [EV_EXIT]           = { "sched", "sched_process_exit", { "pid", "group_dead" } },
+  [EV_GENERATE]       = { "signal", "signal_generate", { "sig", "code", "pid", "group", "result" } },
+  [EV_DELIVER]        = { "signal", "signal_deliver", { "sig", "code", "sa_handler" } },
+  [EV_RENAME]         = { "task", "task_rename", { "pid", "newcomm" } },
+  [EV_SYS_EXIT_GROUP] = { "syscalls", "sys_enter_exit_group", { "error_code" } },
+  [EV_SYS_EXIT]       = { "syscalls", "sys_enter_exit", { "error_code" } },
+  [EV_SYS_WAIT4_RET]  = { "syscalls", "sys_exit_wait4", { "ret" } },
+  [EV_SYS_WAITID]     = { "syscalls", "sys_enter_waitid", { "which", "upid", "options" } },
+  [EV_SYS_WAITID_RET] = { "syscalls", "sys_exit_waitid", { "ret" } },
+  [EV_SYS_SIGTIMEDWAIT_RET] = { "syscalls", "sys_exit_rt_sigtimedwait", { "ret" } },
+  [EV_SYS_KILL]       = { "syscalls", "sys_enter_kill", { "pid", "sig" } },
+  [EV_SYS_KILL_RET]   = { "syscalls", "sys_exit_kill", { "ret" } },
+  [EV_SYS_SETPGID]    = { "syscalls", "sys_enter_setpgid", { "pid", "pgid" } },
+  [EV_SYS_SETPGID_RET]= { "syscalls", "sys_exit_setpgid", { "ret" } },
+  [EV_SYS_SETSID_RET] = { "syscalls", "sys_exit_setsid", { "ret" } },
+  [EV_SYS_WAIT4]      = { "syscalls", "sys_enter_wait4", { "options" } },
+  [EV_SYS_SIGTIMEDWAIT] = { "syscalls", "sys_enter_rt_sigtimedwait", { NULL } },
+};
+
+/* Field indices, in the order of event_specs[].fields. */
+enum { F_NEWTASK_PID, F_NEWTASK_FLAGS, F_NEWTASK_COMM };
+enum { F_EXEC_PID, F_EXEC_OLD_PID, F_EXEC_FILENAME };
+enum { F_EXIT_PID, F_EXIT_GROUP_DEAD };
+enum { F_GEN_SIG, F_GEN_CODE, F_GEN_PID, F_GEN_GROUP, F_GEN_RESULT };
+enum { F_DEL_SIG, F_DEL_CODE, F_DEL_HANDLER };
+enum { F_RENAME_PID, F_RENAME_COMM };
+enum { F_WAITID_WHICH, F_WAITID_UPID, F_WAITID_OPTIONS };
+enum { F_KILL_PID, F_KILL_SIG };
+enum { F_SETPGID_PID, F_SETPGID_PGID };
+
+typedef struct {
+  struct tep_event        *event;
+  struct tep_format_field *fields[MAX_FIELDS];
+} EventInfo;
+
+/* ------------------------------------------------------- traced state */
+
+typedef enum {
+  CAUSE_NONE = 0,
+  CAUSE_CODE,      /* exit_group / exit with value */
+  CAUSE_SIGNAL,    /* killed by signal value */
+} ExitCause;
+
+typedef enum {
+  PROC_ALIVE = 0,
+  PROC_ZOMBIE,
+} ProcState;
+
+typedef struct {
+  gint32   tgid;
+  gint32   parent;       /* tgid of the parent, 0 when unknown */
+  gint32   pgid, sid;
+  guint8   state;        /* ProcState */
+  guint8   cause;        /* ExitCause */
+  gboolean core;
+  gboolean exit_reported;
+  gboolean stopped;
+  gint32   cause_value;
+  gint64   exit_ns;
+  char     exec_comm[16];  /* the comm exec set, reported after the exec */
+  guint64  birth_seq;    /* order of birth, for waitid's choice of child */
+} Proc;
+
+typedef struct {
+  gint32   tgid;
+  /* A kill(2) in progress: its generations are folded into one send when it
+   * names a group (pid <= 0). */
+  gboolean in_kill;
+  gint32   kill_pid;
+  gint32   kill_sig;
+  gint64   kill_ns;
+  guint    kill_generated;
+  /* A waitid(2) in progress. */
+  gint32   waitid_which;
+  gint32   waitid_upid;
+  gint32   waitid_options;
+  /* setpgid(2) in progress. */
+  gint32   setpgid_pid;
+  gint32   setpgid_pgid;
+  /* In a wait or sigwait that blocks (reported as FS_EVENT_BLOCK). */
+  gboolean blocked;
+} Task;
+
+/* A generated signal waiting for its delivery, for naming the sender. */
+typedef struct {
+  gint32  sender;        /* as fs_recorder_signal_deliver wants it */
+  guint64 seq;           /* generation order */
+} PendingSignal;
+
+/* One raw record copied out of a ring-buffer page, waiting to be merged. */
+typedef struct {
+  guint64 ts;
+  guint64 seq;           /* read order, for a stable sort */
+  guint32 offset;        /* into the arena */
+  guint16 size;
+  guint8  ext;           /* from the outside instance */
+  guint8  cpu;
+} RawRecord;
+
+typedef struct {
+  struct tracefs_instance *instance;
+  char                    *name;
+  char                    *dir;
+  int                      n_cpus;
+  int                     *fds;        /* per CPU trace_pipe_raw, -1 if absent */
+  struct tracefs_cpu     **cpus;
+  guint64                  lost_seen;  /* overruns already reported */
+} Instance;
+
+typedef struct {
+  FsRecorder      *recorder;
+  FsTracerOptions  options;
+
+  struct tep_handle *tep;
+  EventInfo        events[N_EVENTS];
+  int              type_to_kind_min;
+  GHashTable      *type_to_kind;      /* tep event id → EventKind + 1 */
+
+  Instance         main;
+  Instance         ext;
+  gboolean         instances_up;
+
+  struct kbuffer  *kbuf;
+  void            *page;
+  int              page_size;
+
+  GArray          *raw;               /* RawRecord */
+  GByteArray      *arena;
+  guint64          raw_seq;
+
+  GHashTable      *procs;             /* tgid → Proc* */
+  GHashTable      *tasks;             /* tid → Task* */
+  GHashTable      *pending;           /* key → GArray of PendingSignal */
+  guint            n_alive;
+  guint64          birth_seq;
+  guint64          signal_seq;
+
+  GPid             root;
+  gboolean         launched;
+  gboolean         root_reaped;
+  int              root_status;
+  gboolean         attached;
+
+  int              wake_pipe[2];
+  volatile sig_atomic_t stop_requested;
+  gboolean         killed;
+  gint64           kill_deadline;
+  GHashTable      *suspect;           /* tgid → number of liveness checks it failed */
+} FsTracefsTracer;
+
+/* ------------------------------------------------- emergency cleanup */
+
+#define MAX_EMERGENCY_DIRS 8
+#define MAX_EMERGENCY_FDS  256
+
+static GMutex emergency_lock;
+static char   emergency_dirs[MAX_EMERGENCY_DIRS][PATH_MAX];
+static volatile sig_atomic_t emergency_dir_used[MAX_EMERGENCY_DIRS];
+static volatile int emergency_fds[MAX_EMERGENCY_FDS];
+static gsize  emergency_init;
+
+static void
+emergency_setup (void)
+{
+  if (g_once_init_enter (&emergency_init))
+    {
+      for (int i = 0; i < MAX_EMERGENCY_FDS; i++)
+        emergency_fds[i] = -1;
+      g_once_init_leave (&emergency_init, 1);
+    }
+}
+
+static void
+emergency_add_dir (const char *dir)
+{
+  emergency_setup ();
+  g_mutex_lock (&emergency_lock);
+  for (int i = 0; i < MAX_EMERGENCY_DIRS; i++)
+    if (!emergency_dir_used[i])
+      {
+        g_strlcpy (emergency_dirs[i], dir, sizeof emergency_dirs[i]);
+        emergency_dir_used[i] = 1;
+        break;
+      }
+  g_mutex_unlock (&emergency_lock);
+}
+
+static void
+emergency_remove_dir (const char *dir)
+{
+  g_mutex_lock (&emergency_lock);
+  for (int i = 0; i < MAX_EMERGENCY_DIRS; i++)
+    if (emergency_dir_used[i] && strcmp (emergency_dirs[i], dir) == 0)
+      emergency_dir_used[i] = 0;
+  g_mutex_unlock (&emergency_lock);
+}
+
+static void
+emergency_add_fd (int fd)
+{
+  emergency_setup ();
+  g_mutex_lock (&emergency_lock);
+  for (int i = 0; i < MAX_EMERGENCY_FDS; i++)
+    if (emergency_fds[i] < 0)
+      {
+        emergency_fds[i] = fd;
+        break;
+      }
+  g_mutex_unlock (&emergency_lock);
+}
+
+static void
+emergency_remove_fd (int fd)
+{
+  g_mutex_lock (&emergency_lock);
+  for (int i = 0; i < MAX_EMERGENCY_FDS; i++)
+    if (emergency_fds[i] == fd)
+      emergency_fds[i] = -1;
+  g_mutex_unlock (&emergency_lock);
+}
+
+void
+fs_tracefs_emergency_cleanup (void)
+{
+  int saved_errno = errno;
+
+  if (emergency_init == 0)
+    return;
+  /* An open trace_pipe_raw holds a reference that makes rmdir fail (EBUSY). */
+  for (int i = 0; i < MAX_EMERGENCY_FDS; i++)
+    {
+      int fd = emergency_fds[i];
+      if (fd >= 0)
+        {
+          emergency_fds[i] = -1;
+          close (fd);
+        }
+    }
+  for (int i = 0; i < MAX_EMERGENCY_DIRS; i++)
+    if (emergency_dir_used[i])
+      {
+        emergency_dir_used[i] = 0;
+        rmdir (emergency_dirs[i]);
+      }
+  errno = saved_errno;
+}
+
+/* FS_TRACEFS_TIMING=1 prints how long setting up and removing the
+ * instances took (bench/tracefs-bench.sh reads it). */
+static void
+report_timing (const char *what, gint64 since_ns)
+{
+  if (g_getenv ("FS_TRACEFS_TIMING") != NULL)
+    g_printerr ("tracefs-timing: %s %.2f ms\n", what,
+                (double) (fs_recorder_now () - since_ns) / 1e6);
+}
+
+/* ------------------------------------------------------ tracefs access */
+
+const char *
+fs_tracefs_tracing_dir (GError **error)
+{
+  const char *path = NULL;
+
+  if (tracefs_tracing_dir_is_mounted (false, &path) == 1 && path != NULL)
+    return path;
+  if (geteuid () != 0)
+    {
+      g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_PERMISSION,
+                   "tracefs is not mounted and mounting it needs root (CAP_SYS_ADMIN); "
+                   "use --tracer ptrace");
+      return NULL;
+    }
+  path = NULL;
+  if (tracefs_tracing_dir_is_mounted (true, &path) < 0 || path == NULL)
+    {
+      g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_UNAVAILABLE,
+                   "Cannot mount tracefs at /sys/kernel/tracing: %s (is tracing "
+                   "compiled into this kernel?)", g_strerror (errno));
+      return NULL;
+    }
+  return path;
+}
+
+static gboolean
+parse_instance_pid (const char *name, pid_t *pid)
+{
+  const char *p;
+  char *end = NULL;
+  long v;
+
+  if (!g_str_has_prefix (name, FS_TRACEFS_INSTANCE_PREFIX))
+    return FALSE;
+  p = name + strlen (FS_TRACEFS_INSTANCE_PREFIX);
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  errno = 0;
+  v = strtol (p, &end, 10);
+  if (errno != 0 || v <= 0 || v > G_MAXINT32 || (*end != '\0' && *end != '-'))
+    return FALSE;
+  *pid = (pid_t) v;
+  return TRUE;
+}
+
+char **
+fs_tracefs_list_instances (void)
+{
+  GPtrArray *names = g_ptr_array_new ();
+  char **all = tracefs_instances ("^" FS_TRACEFS_INSTANCE_PREFIX);
+
+  for (char **n = all; n != NULL && *n != NULL; n++)
+    {
+      pid_t pid;
+      if (parse_instance_pid (*n, &pid))
+        g_ptr_array_add (names, g_strdup (*n));
+    }
+  tracefs_list_free (all);
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (names, FALSE);
+}
+
+guint
+fs_tracefs_remove_stale_instances (void)
+{
+  g_auto (GStrv) names = fs_tracefs_list_instances ();
+  guint n_removed = 0;
+
+  for (char **n = names; *n != NULL; n++)
+    {
+      pid_t pid;
+      if (!parse_instance_pid (*n, &pid))
+        continue;
+      /* EPERM means the pid lives (as someone else): not ours to judge. */
+      if (kill (pid, 0) == 0 || errno != ESRCH)
+        continue;
+      struct tracefs_instance *inst = tracefs_instance_alloc (NULL, *n);
+      if (inst == NULL)
+        continue;
+      if (tracefs_instance_destroy (inst) == 0)
+        n_removed++;
+      tracefs_instance_free (inst);
+    }
+  return n_removed;
+}
+
+/* ------------------------------------------------------------ probing */
+
+static gboolean
+tracefs_probe (char **why)
+{
+  const char *path = NULL;
+
+  if (geteuid () != 0)
+    {
+      if (why != NULL)
+        *why = g_strdup ("not running as root");
+      return FALSE;
+    }
+  if (tracefs_tracing_dir_is_mounted (false, &path) == 1 && path != NULL)
+    {
+      g_autofree char *instances = g_build_filename (path, "instances", NULL);
+      g_autofree char *fmt = g_build_filename (path, "events", "signal", "signal_generate",
+                                               "format", NULL);
+      if (access (instances, W_OK) != 0)
+        {
+          if (why != NULL)
+            *why = g_strdup_printf ("%s is not writable", instances);
+          return FALSE;
+        }
+      if (access (fmt, R_OK) != 0)
+        {
+          if (why != NULL)
+            *why = g_strdup ("the kernel has no signal tracepoints");
+          return FALSE;
+        }
+      return TRUE;
+    }
+  /* Not mounted: usable if the kernel knows the file system (create mounts). */
+  g_autofree char *filesystems = NULL;
+  if (!g_file_get_contents ("/proc/filesystems", &filesystems, NULL, NULL)
+      || strstr (filesystems, "\ttracefs\n") == NULL)
+    {
+      if (why != NULL)
+        *why = g_strdup ("the kernel has no tracefs");
+      return FALSE;
+    }
+  if (!g_file_test ("/sys/kernel/tracing", G_FILE_TEST_IS_DIR))
+    {
+      if (why != NULL)
+        *why = g_strdup ("/sys/kernel/tracing does not exist");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------ event formats */
+
+static gboolean
+load_event_formats (FsTracefsTracer *self, GError **error)
+{
+  self->tep = tep_alloc ();
+  tep_set_long_size (self->tep, (int) sizeof (long));
+  tep_set_file_bigendian (self->tep, G_BYTE_ORDER == G_BIG_ENDIAN ? TEP_BIG_ENDIAN
+                                                                   : TEP_LITTLE_ENDIAN);
+  tep_set_local_bigendian (self->tep, G_BYTE_ORDER == G_BIG_ENDIAN ? TEP_BIG_ENDIAN
+                                                                    : TEP_LITTLE_ENDIAN);
+  self->type_to_kind = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  for (int k = 0; k < N_EVENTS; k++)
+    {
+      int len = 0;
+      g_autofree char *fmt = tracefs_event_file_read (NULL, event_specs[k].system,
+                                                      event_specs[k].name, "format", &len);
+      if (fmt == NULL || len <= 0)
+        {
+          g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_UNAVAILABLE,
+                       "The kernel has no tracepoint %s:%s (events/%s/%s/format is missing)",
+                       event_specs[k].system, event_specs[k].name,
+                       event_specs[k].system, event_specs[k].name);
+          return FALSE;
+        }
+      if (tep_parse_event (self->tep, fmt, (unsigned long) len, event_specs[k].system) != 0)
+        {
+          g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED,
+                       "Cannot parse the format of %s:%s",
+                       event_specs[k].system, event_specs[k].name);
+          return FALSE;
+        }
+      struct tep_event *ev = tep_find_event_by_name (self->tep, event_specs[k].system,
+                                                     event_specs[k].name);
+      if (ev == NULL)
+        {
+          g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED,
+                       "Tracepoint %s:%s vanished after parsing its format",
+                       event_specs[k].system, event_specs[k].name);
+          return FALSE;
+        }
+      self->events[k].event = ev;
+      for (int f = 0; f < MAX_FIELDS && event_specs[k].fields[f] != NULL; f++)
+        {
+          struct tep_format_field *field = tep_find_field (ev, event_specs[k].fields[f]);
+          if (field == NULL)
+            {
+              g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_UNAVAILABLE,
+                           "Tracepoint %s:%s has no field \"%s\" on this kernel",
+                           event_specs[k].system, event_specs[k].name,
+                           event_specs[k].fields[f]);
+              return FALSE;
+            }
+          self->events[k].fields[f] = field;
+        }
+      g_hash_table_insert (self->type_to_kind, GINT_TO_POINTER (ev->id),
+                           GINT_TO_POINTER (k + 1));
+    }
+  return TRUE;
+}
+
+/* Whether a field declared 8 bytes wide (syscall arguments are stored as
+ * unsigned longs) holds a 32-bit C type that must be sign-extended. */
+static gboolean
+field_is_int32_arg (const struct tep_format_field *f)
+{
+  static const char *const int32_types[] = { "int", "pid_t", "const int", "const pid_t",
+                                             "clockid_t", "const clockid_t" };
+  for (gsize i = 0; i < G_N_ELEMENTS (int32_types); i++)
+    if (strcmp (f->type, int32_types[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gint64
+field_num (const FsTracefsTracer *self, EventKind kind, int field, const void *data)
+{
+  struct tep_format_field *f = self->events[kind].fields[field];
+  unsigned long long v = 0;
+  gboolean is_signed = (f->flags & TEP_FIELD_IS_SIGNED) != 0;
+
+  tep_read_number_field (f, data, &v);
+  switch (f->size)
+    {
+    case 1:
+      return is_signed ? (gint64) (gint8) v : (gint64) (guint8) v;
+    case 2:
+      return is_signed ? (gint64) (gint16) v : (gint64) (guint16) v;
+    case 4:
+      return is_signed ? (gint64) (gint32) (guint32) v : (gint64) (guint32) v;
+    default:
+      return field_is_int32_arg (f) ? (gint64) (gint32) (guint32) v : (gint64) v;
+    }
+}
+
+/* A string field (fixed char[] or __data_loc), copied into buf. */
+static const char *
+field_str (FsTracefsTracer *self, EventKind kind, int field, void *data, int size,
+           char *buf, gsize buf_size)
+{
+  struct tep_record rec = { .data = data, .size = size };
+  int len = 0;
+  const char *raw = tep_get_field_raw (NULL, self->events[kind].event,
+                                       event_specs[kind].fields[field], &rec, &len, 0);
+  if (raw == NULL || len <= 0)
+    {
+      buf[0] = '\0';
+      return buf;
+    }
+  gsize n = MIN ((gsize) len, buf_size - 1);
+  memcpy (buf, raw, n);
+  buf[n] = '\0';
+  return buf;
+}
+
+/* ------------------------------------------------------ state helpers */
+
+static Proc *
+proc_get (FsTracefsTracer *self, gint32 tgid)
+{
+  return g_hash_table_lookup (self->procs, GINT_TO_POINTER (tgid));
+}
+
+static Task *
+task_get (FsTracefsTracer *self, gint32 tid)
+{
+  return g_hash_table_lookup (self->tasks, GINT_TO_POINTER (tid));
+}
+
+static Task *
+task_ensure (FsTracefsTracer *self, gint32 tid, gint32 tgid)
+{
+  Task *t = task_get (self, tid);
+  if (t == NULL)
+    {
+      t = g_new0 (Task, 1);
+      t->tgid = tgid;
+      g_hash_table_insert (self->tasks, GINT_TO_POINTER (tid), t);
+    }
+  else if (tgid > 0)
+    t->tgid = tgid;
+  return t;
+}
+
+/* The tgid of a traced task; 0 when we do not know it. */
+static gint32
+tgid_of (FsTracefsTracer *self, gint32 tid)
+{
+  Task *t = task_get (self, tid);
+  return t != NULL ? t->tgid : 0;
+}
+
+static Proc *
+proc_new (FsTracefsTracer *self, gint32 tgid, gint32 parent)
+{
+  Proc *p = g_new0 (Proc, 1);
+  p->tgid = tgid;
+  p->parent = parent;
+  p->birth_seq = ++self->birth_seq;
+  Proc *old = proc_get (self, tgid);
+  if (old != NULL && old->state == PROC_ALIVE)
+    self->n_alive--;
+  g_hash_table_insert (self->procs, GINT_TO_POINTER (tgid), p);
+  task_ensure (self, tgid, tgid);
+  self->n_alive++;
+  return p;
+}
+
+/* Reads fields 5 (pgrp) and 6 (session) of /proc/PID/stat. */
+static gboolean
+read_proc_ids (gint32 pid, gint32 *ppid, gint32 *pgid, gint32 *sid, char *state)
+{
+  char path[64], buf[1024];
+  g_snprintf (path, sizeof path, "/proc/%d/stat", pid);
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return FALSE;
+  ssize_t n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return FALSE;
+  buf[n] = '\0';
+  const char *rp = strrchr (buf, ')');
+  char st = 0;
+  int pp = 0, pg = 0, se = 0;
+  if (rp == NULL || sscanf (rp + 1, " %c %d %d %d", &st, &pp, &pg, &se) != 4)
+    return FALSE;
+  if (ppid)
+    *ppid = pp;
+  if (pgid)
+    *pgid = pg;
+  if (sid)
+    *sid = se;
+  if (state)
+    *state = st;
+  return TRUE;
+}
+
+static char *
+read_proc_comm (gint32 pid)
+{
+  char path[64];
+  char *comm = NULL;
+  g_snprintf (path, sizeof path, "/proc/%d/comm", pid);
+  if (!g_file_get_contents (path, &comm, NULL, NULL))
+    return NULL;
+  g_strchomp (comm);
+  return comm;
+}
+
+/* The kernel's own pid → comm cache (read only), for a short-lived outside
+ * sender that is gone from /proc by the time its event is handled. */
+static char *
+saved_cmdline (gint32 pid)
+{
+  g_autofree char *all = tracefs_instance_file_read (NULL, "saved_cmdlines", NULL);
+  char *found = NULL;
+  if (all == NULL)
+    return NULL;
+  g_auto (GStrv) lines = g_strsplit (all, "\n", -1);
+  for (char **l = lines; *l != NULL && found == NULL; l++)
+    {
+      char *end = NULL;
+      long v = strtol (*l, &end, 10);
+      if (v == pid && end != NULL && *end == ' ')
+        found = g_strdup (end + 1);
+    }
+  return found;
+}
+
+static void
+set_ids (FsTracefsTracer *self, Proc *p, gint32 pgid, gint32 sid)
+{
+  if (pgid > 0)
+    p->pgid = pgid;
+  if (sid > 0)
+    p->sid = sid;
+  fs_recorder_set_ids (self->recorder, p->tgid, p->pgid, p->sid);
+}
+
+/* ------------------------------------------------- pending signals */
+
+static guint64
+pending_key (gboolean group, gint32 target, int sig)
+{
+  return ((guint64) (group ? 1 : 0) << 48) | ((guint64) (guint32) target << 8) | (guint64) (sig & 0xff);
+}
+
+static void
+pending_push (FsTracefsTracer *self, gboolean group, gint32 target, int sig, gint32 sender)
+{
+  guint64 key = pending_key (group, target, sig);
+  GArray *q = g_hash_table_lookup (self->pending, &key);
+  if (q == NULL)
+    {
+      guint64 *k = g_new (guint64, 1);
+      *k = key;
+      q = g_array_new (FALSE, FALSE, sizeof (PendingSignal));
+      g_hash_table_insert (self->pending, k, q);
+    }
+  PendingSignal ps = { .sender = sender, .seq = ++self->signal_seq };
+  g_array_append_val (q, ps);
+}
+
+static GArray *
+pending_queue (FsTracefsTracer *self, gboolean group, gint32 target, int sig)
+{
+  guint64 key = pending_key (group, target, sig);
+  GArray *q = g_hash_table_lookup (self->pending, &key);
+  return q != NULL && q->len > 0 ? q : NULL;
+}
+
+/* Pops the generation a delivery to thread tid of process tgid consumed:
+ * the thread's private queue first, as the kernel dequeues it first. */
+static gboolean
+pending_pop (FsTracefsTracer *self, gint32 tid, gint32 tgid, int sig, gint32 *sender)
+{
+  GArray *q = pending_queue (self, FALSE, tid, sig);
+  if (q == NULL)
+    q = pending_queue (self, TRUE, tgid, sig);
+  if (q == NULL)
+    return FALSE;
+  *sender = g_array_index (q, PendingSignal, 0).sender;
+  g_array_remove_index (q, 0);
+  return TRUE;
+}
+
+static void
+pending_forget_process (FsTracefsTracer *self, gint32 tgid)
+{
+  for (int sig = 1; sig <= FS_SIGNAL_MAX; sig++)
+    {
+      guint64 key = pending_key (TRUE, tgid, sig);
+      g_hash_table_remove (self->pending, &key);
+      key = pending_key (FALSE, tgid, sig);
+      g_hash_table_remove (self->pending, &key);
+    }
+}
+
+static gboolean
+signal_is_fatal_by_default (int sig)
+{
+  FsSignalAction a = fs_signal_default_action (sig);
+  return a == FS_ACTION_TERMINATE || a == FS_ACTION_CORE;
+}
+
+/* The signal a fast-path SIGKILL stands for: the oldest pending fatal signal
+ * generated for the process (or the thread); 0 when there is none. */
+static int
+pending_oldest_fatal (FsTracefsTracer *self, gint32 tid, gint32 tgid, gint32 *sender)
+{
+  int best_sig = 0;
+  guint64 best_seq = G_MAXUINT64;
+  gboolean best_group = FALSE;
+
+  for (int sig = 1; sig <= FS_SIGNAL_MAX; sig++)
+    {
+      if (!signal_is_fatal_by_default (sig))
+        continue;
+      for (int g = 0; g < 2; g++)
+        {
+          GArray *q = pending_queue (self, g == 1, g == 1 ? tgid : tid, sig);
+          if (q != NULL && g_array_index (q, PendingSignal, 0).seq < best_seq)
+            {
+              best_seq = g_array_index (q, PendingSignal, 0).seq;
+              best_sig = sig;
+              best_group = g == 1;
+            }
+        }
+    }
+  if (best_sig != 0)
+    {
+      GArray *q = pending_queue (self, best_group, best_group ? tgid : tid, best_sig);
+      *sender = g_array_index (q, PendingSignal, 0).sender;
+      g_array_remove_index (q, 0);
+    }
+  return best_sig;
+}
+
+/* ------------------------------------------------------ exits and reaps */
+
+static int
+proc_wait_status (const Proc *p)
+{
+  switch (p->cause)
+    {
+    case CAUSE_SIGNAL:
+      return (p->cause_value & 0x7f) | (p->core ? 0x80 : 0);
+    case CAUSE_CODE:
+      return (p->cause_value & 0xff) << 8;
+    default:
+      return 0;
+    }
+}
+
+static void
+report_exit (FsTracefsTracer *self, Proc *p)
+{
+  if (p->exit_reported)
+    return;
+  p->exit_reported = TRUE;
+  fs_recorder_exit (self->recorder, p->exit_ns, p->tgid, proc_wait_status (p));
+}
+
+/* The launched root is our child: its wait status is known exactly. */
+static void
+take_root_status (FsTracefsTracer *self, Proc *p, gboolean block)
+{
+  if (!self->launched || p->tgid != self->root)
+    return;
+  if (!self->root_reaped)
+    {
+      int status = 0;
+      pid_t r;
+      do
+        r = waitpid (self->root, &status, block ? 0 : WNOHANG);
+      while (r < 0 && errno == EINTR);
+      if (r == self->root)
+        {
+          self->root_reaped = TRUE;
+          self->root_status = status;
+        }
+    }
+  if (self->root_reaped)
+    {
+      if (WIFSIGNALED (self->root_status))
+        {
+          p->cause = CAUSE_SIGNAL;
+          p->cause_value = WTERMSIG (self->root_status);
+          p->core = WCOREDUMP (self->root_status) ? TRUE : FALSE;
+        }
+      else if (WIFEXITED (self->root_status))
+        {
+          p->cause = CAUSE_CODE;
+          p->cause_value = WEXITSTATUS (self->root_status);
+        }
+    }
+}
+
+static void
+handle_process_exit (FsTracefsTracer *self, gint64 t, Proc *p)
+{
+  if (p->state != PROC_ALIVE)
+    return;
+  p->state = PROC_ZOMBIE;
+  p->exit_ns = t;
+  self->n_alive--;
+  take_root_status (self, p, TRUE);
+  /* Whether a core was dumped shows only in the SIGCHLD that follows. */
+  if (p->cause == CAUSE_SIGNAL && fs_signal_default_action (p->cause_value) == FS_ACTION_CORE
+      && !(self->launched && p->tgid == self->root))
+    return;
+  report_exit (self, p);
+}
+
+static void
+reap (FsTracefsTracer *self, gint64 t, gint32 reaper_tid, Proc *child)
+{
+  report_exit (self, child);
+  fs_recorder_reap (self->recorder, t, reaper_tid, child->tgid, proc_wait_status (child));
+  pending_forget_process (self, child->tgid);
+  /* Keep the tasks of a reaped process out of the tables: pids get reused. */
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init (&it, self->tasks);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    if (((Task *) value)->tgid == child->tgid)
+      g_hash_table_iter_remove (&it);
+  g_hash_table_remove (self->procs, GINT_TO_POINTER (child->tgid));
+}
+
+/* waitid(2) reports the child in user memory we cannot read; infer it from
+ * the arguments: the named pid, or the oldest zombie child that matches. */
+static void
+handle_waitid_return (FsTracefsTracer *self, gint64 t, gint32 tid, Task *task)
+{
+  enum { WAITID_P_ALL = 0, WAITID_P_PID = 1, WAITID_P_PGID = 2 };
+  gint32 reaper_tgid = task->tgid;
+
+  if ((task->waitid_options & WNOWAIT) || !(task->waitid_options & WEXITED))
+    return;
+  Proc *best = NULL;
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init (&it, self->procs);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    {
+      Proc *p = value;
+      if (p->state != PROC_ZOMBIE || p->parent != reaper_tgid)
+        continue;
+      if (task->waitid_which == WAITID_P_PID && p->tgid != task->waitid_upid)
+        continue;
+      if (task->waitid_which == WAITID_P_PGID && task->waitid_upid != 0
+          && p->pgid != task->waitid_upid)
+        continue;
+      if (best == NULL || p->birth_seq < best->birth_seq)
+        best = p;
+    }
+  if (best != NULL)
+    reap (self, t, tid, best);
+}
+
+/* -------------------------------------------------------- event handlers */
+
+static void
+handle_newtask (FsTracefsTracer *self, gint64 t, gint32 parent_tid, void *data, int size)
+{
+  gint32 child = (gint32) field_num (self, EV_NEWTASK, F_NEWTASK_PID, data);
+  guint64 flags = (guint64) field_num (self, EV_NEWTASK, F_NEWTASK_FLAGS, data);
+  gint32 parent_tgid = tgid_of (self, parent_tid);
+  char comm[32];
+
+  if (parent_tgid == 0)
+    return;  /* not from our tree (an event from before our filter) */
+  if (flags & CLONE_THREAD)
+    {
+      task_ensure (self, child, parent_tgid);
+      fs_recorder_thread_new (self->recorder, t, parent_tgid, child);
+      return;
+    }
+  Proc *pp = proc_get (self, parent_tgid);
+  gint32 parent = parent_tgid;
+  if ((flags & CLONE_PARENT) && pp != NULL && pp->parent > 0)
+    parent = pp->parent;
+  field_str (self, EV_NEWTASK, F_NEWTASK_COMM, data, size, comm, sizeof comm);
+  Proc *p = proc_new (self, child, parent);
+  fs_recorder_process_new (self->recorder, t, child, parent, comm, 0);
+  Proc *parent_proc = proc_get (self, parent);
+  if (parent_proc != NULL)
+    {
+      p->pgid = parent_proc->pgid;
+      p->sid = parent_proc->sid;
+    }
+}
+
+static void
+handle_exec (FsTracefsTracer *self, gint64 t, gint32 tid, void *data, int size,
+             gboolean newest_exec_of_pid)
+{
+  gint32 pid = (gint32) field_num (self, EV_EXEC, F_EXEC_PID, data);
+  gint32 old_pid = (gint32) field_num (self, EV_EXEC, F_EXEC_OLD_PID, data);
+  char filename[PATH_MAX];
+  Proc *p = proc_get (self, pid);
+
+  field_str (self, EV_EXEC, F_EXEC_FILENAME, data, size, filename, sizeof filename);
+  if (p == NULL)
+    return;
+  if (old_pid != pid)
+    g_hash_table_remove (self->tasks, GINT_TO_POINTER (old_pid));
+  /* A new image: an earlier exit_group by a zapped thread no longer counts. */
+  p->cause = CAUSE_NONE;
+
+  g_auto (GStrv) argv = NULL;
+  if (newest_exec_of_pid)
+    {
+      char path[64];
+      g_autofree char *cmdline = NULL;
+      gsize len = 0;
+      g_snprintf (path, sizeof path, "/proc/%d/cmdline", pid);
+      if (g_file_get_contents (path, &cmdline, &len, NULL) && len > 0)
+        {
+          GPtrArray *a = g_ptr_array_new ();
+          for (gsize off = 0; off < len;)
+            {
+              const char *s = cmdline + off;
+              gsize n = strnlen (s, len - off);
+              g_ptr_array_add (a, g_strndup (s, n));
+              off += n + 1;
+            }
+          g_ptr_array_add (a, NULL);
+          argv = (GStrv) g_ptr_array_free (a, FALSE);
+        }
+    }
+  fs_recorder_exec (self->recorder, t, pid, filename, (const char *const *) argv);
+  if (p->exec_comm[0] != '\0')
+    {
+      fs_recorder_rename (self->recorder, t, pid, p->exec_comm);
+      p->exec_comm[0] = '\0';
+    }
+}
+
+static void
+handle_exit (FsTracefsTracer *self, gint64 t, void *data)
+{
+  gint32 tid = (gint32) field_num (self, EV_EXIT, F_EXIT_PID, data);
+  gboolean group_dead = field_num (self, EV_EXIT, F_EXIT_GROUP_DEAD, data) != 0;
+  gint32 tgid = tgid_of (self, tid);
+  Proc *p = tgid != 0 ? proc_get (self, tgid) : NULL;
+
+  if (p == NULL || !group_dead)
+    return;
+  handle_process_exit (self, t, p);
+}
+
+/* Whether a process (not the kernel) sent the signal: SI_USER (kill),
+ * SI_QUEUE (sigqueue), SI_TKILL (tkill/tgkill) — except send_sig() on behalf
+ * of the receiver itself (broken pipe, file size or CPU limit), which looks
+ * like a kill() from the receiver. */
+static gboolean
+code_is_from_user (int sig, int code, gint32 sender_tgid, gint32 target_tgid)
+{
+  if (code != SI_USER && code != SI_QUEUE && code != SI_TKILL)
+    return FALSE;
+  if (code == SI_USER && sender_tgid == target_tgid
+      && (sig == SIGPIPE || sig == SIGXFSZ || sig == SIGXCPU))
+    return FALSE;
+  return TRUE;
+}
+
+/* The action for a signal the kernel discarded as it was generated: SIG_IGN
+ * (from /proc/PID/status while the process lives), or a default action of
+ * "ignore" — for SIGCONT "continue", whose work was done at generation. */
+static FsSignalAction
+ignored_action (gint32 tgid, int sig)
+{
+  char path[64];
+  g_autofree char *status = NULL;
+  g_snprintf (path, sizeof path, "/proc/%d/status", tgid);
+  if (g_file_get_contents (path, &status, NULL, NULL))
+    {
+      const char *line = strstr (status, "\nSigIgn:");
+      if (line != NULL)
+        {
+          guint64 mask = g_ascii_strtoull (line + strlen ("\nSigIgn:"), NULL, 16);
+          if (sig >= 1 && sig <= 64 && (mask & (G_GUINT64_CONSTANT (1) << (sig - 1))))
+            return FS_ACTION_IGNORED;
+        }
+    }
+  return sig == SIGCONT ? FS_ACTION_CONTINUE : FS_ACTION_IGNORED;
+}
+
+static gboolean
+is_own_task (gint32 tid)
+{
+  char path[64];
+  g_snprintf (path, sizeof path, "/proc/self/task/%d", tid);
+  return tid == getpid () || access (path, F_OK) == 0;
+}
+
+static void
+handle_generate (FsTracefsTracer *self, gint64 t, gint32 sender_tid, gboolean from_outside,
+                 void *data, int size)
+{
+  int sig = (int) field_num (self, EV_GENERATE, F_GEN_SIG, data);
+  int code = (int) field_num (self, EV_GENERATE, F_GEN_CODE, data);
+  gint32 target = (gint32) field_num (self, EV_GENERATE, F_GEN_PID, data);
+  gboolean group = field_num (self, EV_GENERATE, F_GEN_GROUP, data) != 0;
+  int result = (int) field_num (self, EV_GENERATE, F_GEN_RESULT, data);
+  gint32 target_tgid = tgid_of (self, target);
+  Proc *tp = target_tgid != 0 ? proc_get (self, target_tgid) : NULL;
+  gint32 sender_tgid = from_outside ? sender_tid : tgid_of (self, sender_tid);
+  gboolean user = code_is_from_user (sig, code, sender_tgid, target_tgid);
+
+  if (from_outside)
+    {
+      /* Only signals into the tree, from outside it (the main instance has
+       * the tree's own); our own kills of the tree when stopping are
+       * housekeeping.  Everything else is other people's work. */
+      if (tp == NULL || tp->state != PROC_ALIVE || tgid_of (self, sender_tid) != 0
+          || is_own_task (sender_tid))
+        return;
+      if (user && fs_recorder_lookup (self->recorder, sender_tid) == FS_PROCESS_NONE)
+        {
+          g_autofree char *comm = read_proc_comm (sender_tid);
+          if (comm == NULL)
+            comm = saved_cmdline (sender_tid);
+          fs_recorder_process_new (self->recorder, t, sender_tid, 0,
+                                   comm != NULL ? comm : "?", FS_PROCESS_FLAG_ATTACHED);
+        }
+    }
+
+  /* The dying child's notification tells how it died (CLD_DUMPED: core). */
+  if (sig == SIGCHLD && !from_outside && code >= CLD_EXITED && code <= CLD_DUMPED)
+    {
+      Proc *dying = sender_tgid != 0 ? proc_get (self, sender_tgid) : NULL;
+      if (dying != NULL && dying->state == PROC_ZOMBIE)
+        {
+          if (code == CLD_DUMPED)
+            dying->core = TRUE;
+          report_exit (self, dying);
+        }
+    }
+
+  /* SIGCONT resumes a stopped target when it is generated. */
+  if (sig == SIGCONT && tp != NULL && tp->stopped && result != TRACE_SIGNAL_OVERFLOW_FAIL)
+    {
+      tp->stopped = FALSE;
+      fs_recorder_continue (self->recorder, t, target_tgid);
+    }
+
+  /* Deliveries name the sender as si_pid would: the kernel for its own. */
+  gint32 deliver_sender = user ? sender_tgid : 0;
+  if (result == TRACE_SIGNAL_DELIVERED || result == TRACE_SIGNAL_LOSE_INFO)
+    pending_push (self, group, group ? (target_tgid != 0 ? target_tgid : target) : target,
+                  sig, deliver_sender);
+
+  /* A signal the target ignores is dropped right here, never delivered:
+   * record that it reached the target and was ignored. */
+  if (result == TRACE_SIGNAL_IGNORED && tp != NULL && tp->state == PROC_ALIVE)
+    fs_recorder_signal_deliver (self->recorder, t, target_tgid, sig, code, deliver_sender,
+                                ignored_action (target_tgid, sig));
+
+  Task *st = from_outside ? NULL : task_get (self, sender_tid);
+  if (st != NULL && st->in_kill && user)
+    {
+      st->kill_generated++;
+      if (st->kill_pid <= 0)
+        return;  /* folded into the one send of the group kill */
+    }
+
+  /* Kernel-made signals to processes outside the tree (our own SIGCHLD)
+   * are not part of the tree's story. */
+  if (!user && tp == NULL)
+    return;
+
+  guint16 flags = 0;
+  if (result == TRACE_SIGNAL_DELIVERED || result == TRACE_SIGNAL_LOSE_INFO)
+    flags |= FS_EVENT_FLAG_QUEUED;
+  else if (result == TRACE_SIGNAL_ALREADY_PENDING)
+    flags |= FS_EVENT_FLAG_COALESCED;
+  if (!group && user)
+    flags |= FS_EVENT_FLAG_THREAD_DIRECTED;
+  int send_result = result == TRACE_SIGNAL_OVERFLOW_FAIL ? -EAGAIN : 0;
+  fs_recorder_signal_send (self->recorder, t, user ? sender_tid : 0, target, sig, code,
+                           send_result, flags);
+}
+
+static void
+handle_deliver (FsTracefsTracer *self, gint64 t, gint32 tid, void *data)
+{
+  int sig = (int) field_num (self, EV_DELIVER, F_DEL_SIG, data);
+  int code = (int) field_num (self, EV_DELIVER, F_DEL_CODE, data);
+  guint64 handler = (guint64) field_num (self, EV_DELIVER, F_DEL_HANDLER, data);
+  gint32 tgid = tgid_of (self, tid);
+  Proc *p = tgid != 0 ? proc_get (self, tgid) : NULL;
+  gint32 sender = -1;
+  FsSignalAction action;
+
+  if (p == NULL)
+    return;
+
+  if (sig == SIGKILL)
+    {
+      /* The kernel's group-exit path: every thread of a dying group "takes"
+       * a SIGKILL without siginfo.  Only the first one that stands for a
+       * fatal signal is a delivery; the rest (and exec's zapping of other
+       * threads, and exit_group's) are consequences. */
+      if (p->cause != CAUSE_NONE || p->state != PROC_ALIVE)
+        return;
+      int real = pending_oldest_fatal (self, tid, tgid, &sender);
+      if (real == 0)
+        return;
+      p->cause = CAUSE_SIGNAL;
+      p->cause_value = real;
+      fs_recorder_signal_deliver (self->recorder, t, tgid, real, code, sender,
+                                  fs_signal_default_action (real));
+      return;
+    }
+
+  pending_pop (self, tid, tgid, sig, &sender);
+  if (handler == (guint64) (guintptr) SIG_DFL)
+    action = fs_signal_default_action (sig);
+  else if (handler == (guint64) (guintptr) SIG_IGN)
+    action = FS_ACTION_IGNORED;
+  else
+    action = FS_ACTION_HANDLER;
+  if (sig == SIGSTOP)
+    action = FS_ACTION_STOP;
+
+  fs_recorder_signal_deliver (self->recorder, t, tgid, sig, code, sender, action);
+
+  if ((action == FS_ACTION_TERMINATE || action == FS_ACTION_CORE) && p->cause == CAUSE_NONE)
+    {
+      p->cause = CAUSE_SIGNAL;
+      p->cause_value = sig;
+    }
+  else if (action == FS_ACTION_STOP && !p->stopped)
+    {
+      p->stopped = TRUE;
+      fs_recorder_stop (self->recorder, t, tgid, sig);
+    }
+}
+
+static void
+handle_rename (FsTracefsTracer *self, gint64 t, void *data, int size, gboolean exec_follows)
+{
+  gint32 pid = (gint32) field_num (self, EV_RENAME, F_RENAME_PID, data);
+  char comm[32];
+  Proc *p = proc_get (self, pid);
+
+  /* A thread's name is not its process's name. */
+  if (p == NULL || tgid_of (self, pid) != pid)
+    return;
+  field_str (self, EV_RENAME, F_RENAME_COMM, data, size, comm, sizeof comm);
+  if (exec_follows)
+    {
+      /* exec renames before it is reported: show the new name after it. */
+      g_strlcpy (p->exec_comm, comm, sizeof p->exec_comm);
+      return;
+    }
+  fs_recorder_rename (self->recorder, t, pid, comm);
+}
+
+static void
+handle_exit_call (FsTracefsTracer *self, gint32 tid, void *data, gboolean whole_group)
+{
+  EventKind kind = whole_group ? EV_SYS_EXIT_GROUP : EV_SYS_EXIT;
+  gint32 tgid = tgid_of (self, tid);
+  Proc *p = tgid != 0 ? proc_get (self, tgid) : NULL;
+
+  /* exit(2) of a thread other than the last one ends only that thread; the
+   * status of a process is that of its exit_group or of its leader's exit. */
+  if (p == NULL || p->cause != CAUSE_NONE || (!whole_group && tid != tgid))
+    return;
+  p->cause = CAUSE_CODE;
+  p->cause_value = (int) (field_num (self, kind, 0, data) & 0xff);
+}
+
+static void
+handle_wait4_return (FsTracefsTracer *self, gint64 t, gint32 tid, void *data)
+{
+  gint64 ret = field_num (self, EV_SYS_WAIT4_RET, 0, data);
+  Proc *child;
+
+  if (ret <= 0 || ret > G_MAXINT32)
+    return;
+  child = proc_get (self, (gint32) ret);
+  /* wait4 also reports stopped and continued children: only zombies go. */
+  if (child != NULL && child->state == PROC_ZOMBIE)
+    reap (self, t, tid, child);
+}
+
+/* The end of a kill(2): one send for a group kill (its generations were
+ * folded), one for a kill that failed before generating anything.  Only
+ * failing kills report their return (the exit event is filtered to ret != 0
+ * in the kernel, a third of a signal storm's events), so a successful one
+ * ends at the task's next event. */
+static void
+finish_kill (FsTracefsTracer *self, gint32 tid, Task *task, int ret)
+{
+  task->in_kill = FALSE;
+  if (task->kill_sig <= 0 || task->kill_sig > FS_SIGNAL_MAX)
+    return;  /* invalid signals */
+  if (task->kill_pid <= 0 || (ret < 0 && task->kill_generated == 0))
+    fs_recorder_signal_send (self->recorder, task->kill_ns, tid, task->kill_pid,
+                             task->kill_sig, SI_USER, ret < 0 ? ret : 0, 0);
+}
+
+static void
+handle_kill_call (FsTracefsTracer *self, gint64 t, gint32 tid, void *data)
+{
+  Task *task = task_get (self, tid);
+  if (task == NULL)
+    return;
+  if (task->in_kill)
+    finish_kill (self, tid, task, 0);
+  task->in_kill = TRUE;
+  task->kill_pid = (gint32) field_num (self, EV_SYS_KILL, F_KILL_PID, data);
+  task->kill_sig = (gint32) field_num (self, EV_SYS_KILL, F_KILL_SIG, data);
+  task->kill_ns = t;
+  task->kill_generated = 0;
+}
+
+static void
+handle_kill_return (FsTracefsTracer *self, gint32 tid, void *data)
+{
+  Task *task = task_get (self, tid);
+  if (task == NULL || !task->in_kill)
+    return;
+  finish_kill (self, tid, task, (int) field_num (self, EV_SYS_KILL_RET, 0, data));
+}
+
+static void
+finish_all_kills (FsTracefsTracer *self)
+{
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init (&it, self->tasks);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    if (((Task *) value)->in_kill)
+      finish_kill (self, GPOINTER_TO_INT (key), value, 0);
+}
+
+static void
+handle_sigtimedwait_return (FsTracefsTracer *self, gint64 t, gint32 tid, void *data)
+{
+  gint64 ret = field_num (self, EV_SYS_SIGTIMEDWAIT_RET, 0, data);
+  gint32 tgid = tgid_of (self, tid);
+  gint32 sender = -1;
+
+  if (ret <= 0 || ret > FS_SIGNAL_MAX || tgid == 0)
+    return;
+  pending_pop (self, tid, tgid, (int) ret, &sender);
+  fs_recorder_signal_deliver (self->recorder, t, tgid, (int) ret, 0, sender,
+                              FS_ACTION_SIGWAIT);
+}
+
+static void
+handle_setpgid_return (FsTracefsTracer *self, gint32 tid, void *data)
+{
+  Task *task = task_get (self, tid);
+  if (task == NULL || field_num (self, EV_SYS_SETPGID_RET, 0, data) != 0)
+    return;
+  gint32 pid = task->setpgid_pid != 0 ? task->setpgid_pid : task->tgid;
+  gint32 pgid = task->setpgid_pgid != 0 ? task->setpgid_pgid : pid;
+  Proc *p = proc_get (self, pid);
+  if (p != NULL)
+    set_ids (self, p, pgid, 0);
+}
+
+static void
+handle_setsid_return (FsTracefsTracer *self, gint32 tid, void *data)
+{
+  gint64 ret = field_num (self, EV_SYS_SETSID_RET, 0, data);
+  Proc *p = proc_get (self, tgid_of (self, tid));
+  if (p != NULL && ret > 0)
+    set_ids (self, p, (gint32) ret, (gint32) ret);
+}
+
+static void
+block_begin (FsTracefsTracer *self, gint64 t, gint32 tid, FsBlockReason reason)
+{
+  Task *task = task_get (self, tid);
+  if (task == NULL || task->tgid == 0)
+    return;
+  task->blocked = TRUE;
+  fs_recorder_block (self->recorder, t, task->tgid, reason, 0);
+}
+
+static void
+block_end (FsTracefsTracer *self, gint64 t, gint32 tid)
+{
+  Task *task = task_get (self, tid);
+  if (task == NULL || !task->blocked)
+    return;
+  task->blocked = FALSE;
+  fs_recorder_unblock (self->recorder, t, task->tgid);
+}
+
+static void
+handle_record (FsTracefsTracer *self, const RawRecord *r, void *data, gboolean lookahead)
+{
+  struct tep_record rec = { .ts = r->ts, .data = data, .size = r->size, .cpu = r->cpu };
+  int type = tep_data_type (self->tep, &rec);
+  int kind = GPOINTER_TO_INT (g_hash_table_lookup (self->type_to_kind, GINT_TO_POINTER (type))) - 1;
+  gint32 tid = tep_data_pid (self->tep, &rec);
+  gint64 t = (gint64) r->ts;
+
+  if (g_getenv ("FS_TRACEFS_DEBUG") != NULL)
+    g_printerr ("tracefs: %" G_GINT64_FORMAT " cpu%d %s tid %d %s\n", t, r->cpu, r->ext ? "ext" : "main", tid,
+                kind >= 0 ? event_specs[kind].name : "?");
+  if (r->ext)
+    {
+      if (kind == EV_GENERATE)
+        handle_generate (self, t, tid, TRUE, data, r->size);
+      return;
+    }
+  if (kind != EV_GENERATE && kind != EV_SYS_KILL_RET && kind != EV_SYS_KILL)
+    {
+      Task *task = task_get (self, tid);
+      if (task != NULL && task->in_kill)
+        finish_kill (self, tid, task, 0);
+    }
+
+  switch (kind)
+    {
+    case EV_NEWTASK:        handle_newtask (self, t, tid, data, r->size); break;
+    case EV_EXEC:           handle_exec (self, t, tid, data, r->size, lookahead); break;
+    case EV_EXIT:           handle_exit (self, t, data); break;
+    case EV_GENERATE:       handle_generate (self, t, tid, FALSE, data, r->size); break;
+    case EV_DELIVER:        handle_deliver (self, t, tid, data); break;
+    case EV_RENAME:         handle_rename (self, t, data, r->size, lookahead); break;
+    case EV_SYS_EXIT_GROUP: handle_exit_call (self, tid, data, TRUE); break;
+    case EV_SYS_EXIT:       handle_exit_call (self, tid, data, FALSE); break;
+    case EV_SYS_WAIT4:
+      if (!(field_num (self, EV_SYS_WAIT4, 0, data) & WNOHANG))
+        block_begin (self, t, tid, FS_BLOCK_WAIT);
+      break;
+    case EV_SYS_WAIT4_RET:
+      handle_wait4_return (self, t, tid, data);
+      block_end (self, t, tid);
+      break;
+    case EV_SYS_SIGTIMEDWAIT:
+      block_begin (self, t, tid, FS_BLOCK_SIGWAIT);
+      break;
+    case EV_SYS_WAITID:
+      {
+        Task *task = task_get (self, tid);
+        if (task != NULL)
+          {
+            task->waitid_which = (gint32) field_num (self, EV_SYS_WAITID, F_WAITID_WHICH, data);
+            task->waitid_upid = (gint32) field_num (self, EV_SYS_WAITID, F_WAITID_UPID, data);
+            task->waitid_options = (gint32) field_num (self, EV_SYS_WAITID, F_WAITID_OPTIONS, data);
+            if (!(task->waitid_options & WNOHANG))
+              block_begin (self, t, tid, FS_BLOCK_WAIT);
+          }
+        break;
+      }
+    case EV_SYS_WAITID_RET:
+      {
+        Task *task = task_get (self, tid);
+        if (task != NULL && field_num (self, EV_SYS_WAITID_RET, 0, data) == 0)
+          handle_waitid_return (self, t, tid, task);
+        block_end (self, t, tid);
+        break;
+      }
+    case EV_SYS_SIGTIMEDWAIT_RET:
+      handle_sigtimedwait_return (self, t, tid, data);
+      block_end (self, t, tid);
+      break;
+    case EV_SYS_KILL:       handle_kill_call (self, t, tid, data); break;
+    case EV_SYS_KILL_RET:   handle_kill_return (self, tid, data); break;
+    case EV_SYS_SETPGID:
+      {
+        Task *task = task_get (self, tid);
+        if (task != NULL)
+          {
+            task->setpgid_pid = (gint32) field_num (self, EV_SYS_SETPGID, F_SETPGID_PID, data);
+            task->setpgid_pgid = (gint32) field_num (self, EV_SYS_SETPGID, F_SETPGID_PGID, data);
+          }
+        break;
+      }
+    case EV_SYS_SETPGID_RET: handle_setpgid_return (self, tid, data); break;
+    case EV_SYS_SETSID_RET:  handle_setsid_return (self, tid, data); break;
+    default:
+      break;
+    }
+}
+
+/* ------------------------------------------------------- instances */
+
+/* Closes the readers and forgets the instance; removes it when destroy. */
+static void
+instance_release (Instance *in, gboolean destroy)
+{
+  if (in->cpus != NULL)
+    for (int c = 0; c < in->n_cpus; c++)
+      if (in->cpus[c] != NULL)
+        {
+          emergency_remove_fd (in->fds[c]);
+          tracefs_cpu_close (in->cpus[c]);
+          in->cpus[c] = NULL;
+          in->fds[c] = -1;
+        }
+  g_clear_pointer (&in->cpus, g_free);
+  g_clear_pointer (&in->fds, g_free);
+  if (in->instance != NULL)
+    {
+      if (destroy)
+        tracefs_instance_destroy (in->instance);
+      tracefs_instance_free (in->instance);
+      in->instance = NULL;
+    }
+  if (in->dir != NULL)
+    emergency_remove_dir (in->dir);
+  g_clear_pointer (&in->dir, g_free);
+  g_clear_pointer (&in->name, g_free);
+}
+
+static void
+instance_clear (Instance *in)
+{
+  instance_release (in, TRUE);
+}
+
+/* Removing an instance waits for the kernel for tens of milliseconds (the
+ * pid filter's scheduler probes are unregistered, RCU grace periods pass),
+ * and nothing of the recording depends on it any more: a detached helper
+ * process removes both instances while forkscope goes on writing its trace
+ * and exits.  It is not our child (double fork), so nothing waits for it;
+ * if it were killed, the next start removes the instances as stale (they
+ * are named after our pid).  Returns FALSE when it could not be started. */
+static gboolean
+remove_instances_detached (const char *main_dir, const char *ext_dir)
+{
+  pid_t middle = fork ();
+  if (middle < 0)
+    return FALSE;
+  if (middle == 0)
+    {
+      /* Async-signal-safe calls only: the parent has threads. */
+      if (fork () != 0)
+        _exit (0);
+      /* Hold none of our descriptors: a pipe on our stdout would make a
+       * shell's $(forkscope …) wait for the removal. */
+      syscall (SYS_close_range, 0U, ~0U, 0U);
+      const char *dirs[2] = { ext_dir, main_dir };
+      for (int i = 0; i < 2; i++)
+        {
+          if (dirs[i] == NULL)
+            continue;
+          /* EBUSY while a reader of ours is still being closed. */
+          for (int attempt = 0; attempt < 200 && rmdir (dirs[i]) < 0 && errno == EBUSY; attempt++)
+            {
+              struct timespec pause_ts = { 0, 10 * 1000 * 1000 };
+              nanosleep (&pause_ts, NULL);
+            }
+        }
+      _exit (0);
+    }
+  int status;
+  while (waitpid (middle, &status, 0) < 0 && errno == EINTR)
+    ;
+  return TRUE;
+}
+
+/* Writes value to a file of the instance.  The kernel parses files such as
+ * set_event one token per write(2) and returns a short count, so loop. */
+static gboolean
+write_file (Instance *in, const char *file, const char *value, GError **error)
+{
+  int fd = tracefs_instance_file_open (in->instance, file, O_WRONLY | O_TRUNC | O_CLOEXEC);
+  gsize len = strlen (value), done = 0;
+  int saved = 0;
+
+  if (fd < 0)
+    saved = errno;
+  while (fd >= 0 && done < len)
+    {
+      ssize_t n = write (fd, value + done, len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          saved = n < 0 ? errno : EIO;
+          break;
+        }
+      done += (gsize) n;
+    }
+  if (fd >= 0)
+    close (fd);
+  if (done < len)
+    {
+      g_set_error (error, FS_TRACER_ERROR,
+                   saved == EPERM || saved == EACCES ? FS_TRACER_ERROR_PERMISSION
+                                                     : FS_TRACER_ERROR_FAILED,
+                   "Cannot write \"%s\" to %s/%s: %s", value, in->dir, file,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+instance_create (Instance *in, const char *name, GError **error)
+{
+  in->name = g_strdup (name);
+  in->instance = tracefs_instance_create (name);
+  if (in->instance == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, FS_TRACER_ERROR,
+                   saved == EPERM || saved == EACCES ? FS_TRACER_ERROR_PERMISSION
+                                                     : FS_TRACER_ERROR_FAILED,
+                   "Cannot create the tracefs instance %s: %s", name, g_strerror (saved));
+      return FALSE;
+    }
+  in->dir = tracefs_instance_get_dir (in->instance);
+  if (in->dir != NULL)
+    {
+      /* tracefs_instance_get_dir() returns malloc memory; keep a GLib copy. */
+      char *copy = g_strdup (in->dir);
+      free (in->dir);
+      in->dir = copy;
+      emergency_add_dir (in->dir);
+    }
+  return TRUE;
+}
+
+static gboolean
+instance_open_readers (Instance *in, int page_size, GError **error)
+{
+  in->n_cpus = (int) sysconf (_SC_NPROCESSORS_CONF);
+  if (in->n_cpus < 1)
+    in->n_cpus = 1;
+  in->fds = g_new (int, in->n_cpus);
+  in->cpus = g_new0 (struct tracefs_cpu *, in->n_cpus);
+  for (int c = 0; c < in->n_cpus; c++)
+    {
+      char file[64];
+      in->fds[c] = -1;
+      g_snprintf (file, sizeof file, "per_cpu/cpu%d/trace_pipe_raw", c);
+      if (!tracefs_file_exists (in->instance, file))
+        continue;  /* a possible but absent CPU */
+      int fd = tracefs_instance_file_open (in->instance, file, O_RDONLY | O_NONBLOCK);
+      if (fd < 0)
+        {
+          g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED,
+                       "Cannot open %s/%s: %s", in->dir, file, g_strerror (errno));
+          return FALSE;
+        }
+      fcntl (fd, F_SETFD, FD_CLOEXEC);
+      in->fds[c] = fd;
+      in->cpus[c] = tracefs_cpu_alloc_fd (fd, page_size, true);
+      if (in->cpus[c] == NULL)
+        {
+          close (fd);
+          in->fds[c] = -1;
+          g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED,
+                       "Cannot set up reading %s/%s", in->dir, file);
+          return FALSE;
+        }
+      emergency_add_fd (fd);
+    }
+  return TRUE;
+}
+
+/* Sum of what the ring buffers of an instance lost. */
+static guint64
+instance_lost (Instance *in)
+{
+  guint64 total = 0;
+  if (in->instance == NULL)
+    return 0;
+  for (int c = 0; c < in->n_cpus; c++)
+    {
+      char file[64];
+      if (in->fds == NULL || in->fds[c] < 0)
+        continue;
+      g_snprintf (file, sizeof file, "per_cpu/cpu%d/stats", c);
+      g_autofree char *stats = tracefs_instance_file_read (in->instance, file, NULL);
+      if (stats == NULL)
+        continue;
+      g_auto (GStrv) lines = g_strsplit (stats, "\n", -1);
+      for (char **l = lines; *l != NULL; l++)
+        {
+          const char *colon = strchr (*l, ':');
+          if (colon == NULL)
+            continue;
+          if (g_str_has_prefix (*l, "overrun:") || g_str_has_prefix (*l, "commit overrun:")
+              || g_str_has_prefix (*l, "dropped events:"))
+            total += g_ascii_strtoull (colon + 1, NULL, 10);
+        }
+    }
+  return total;
+}
+
+static void
+update_lost (FsTracefsTracer *self)
+{
+  Instance *all[] = { &self->main, &self->ext };
+  for (gsize i = 0; i < G_N_ELEMENTS (all); i++)
+    {
+      guint64 lost = instance_lost (all[i]);
+      if (lost > all[i]->lost_seen)
+        {
+          guint64 delta = lost - all[i]->lost_seen;
+          all[i]->lost_seen = lost;
+          fs_recorder_add_lost (self->recorder, delta);
+          if (!self->options.quiet)
+            g_printerr ("forkscope: warning: the tracefs ring buffer lost %" G_GUINT64_FORMAT
+                        " events%s; try a larger --buffer-size (now %s KiB per CPU)\n",
+                        delta, all[i] == &self->ext ? " of outside senders" : "",
+                        self->options.buffer_size_kb > 0 ? "custom" : "default");
+        }
+    }
+}
+
+static char *
+join_event_list (void)
+{
+  GString *s = g_string_new (NULL);
+  for (int k = 0; k < N_EVENTS; k++)
+    g_string_append_printf (s, "%s:%s\n", event_specs[k].system, event_specs[k].name);
+  return g_string_free (s, FALSE);
+}
+
+typedef struct {
+  FsTracefsTracer *self;
+  const char      *name;   /* of the instance */
+  const char      *pids;   /* space separated */
+  GError          *error;
+} SetupJob;
+
+static gpointer
+setup_main_instance (gpointer data)
+{
+  SetupJob *job = data;
+  FsTracefsTracer *self = job->self;
+  Instance *in = &self->main;
+  g_autofree char *events = join_event_list ();
+  gint64 t0 = fs_recorder_now ();
+
+  if (!instance_create (in, job->name, &job->error))
+    return NULL;
+  report_timing ("main: mkdir", t0);
+  if (!write_file (in, "trace_clock", "mono", &job->error))
+    return NULL;
+  report_timing ("main: clock", t0);
+  if (self->options.buffer_size_kb > 0
+      && tracefs_instance_set_buffer_size (in->instance, self->options.buffer_size_kb, -1) < 0)
+    {
+      g_set_error (&job->error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED,
+                   "Cannot set the tracefs buffer size to %" G_GUINT64_FORMAT " KiB: %s",
+                   self->options.buffer_size_kb, g_strerror (errno));
+      return NULL;
+    }
+  if (tracefs_option_enable (in->instance, TRACEFS_OPTION_EVENT_FORK) < 0)
+    {
+      g_set_error (&job->error, FS_TRACER_ERROR, FS_TRACER_ERROR_UNAVAILABLE,
+                   "This kernel's tracefs has no event-fork option");
+      return NULL;
+    }
+  /* kill(pid, 0) probes nothing; only failing kills need their return. */
+  if (tracefs_event_file_write (in->instance, "syscalls", "sys_enter_kill", "filter",
+                                "sig != 0") < 0
+      || tracefs_event_file_write (in->instance, "syscalls", "sys_exit_kill", "filter",
+                                   "ret != 0") < 0)
+    {
+      g_set_error (&job->error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED,
+                   "Cannot set the kill event filters in %s: %s", in->dir, g_strerror (errno));
+      return NULL;
+    }
+  /* The pid filter goes first, so that enabling records only our tree; all
+   * events are enabled by one write to set_event. */
+  report_timing ("main: options+filters", t0);
+  if (!write_file (in, "set_event_pid", job->pids, &job->error))
+    return NULL;
+  report_timing ("main: set_event_pid", t0);
+  if (!write_file (in, "set_event", events, &job->error))
+    return NULL;
+  report_timing ("main: set_event", t0);
+  return NULL;
+}
+
+static gpointer
+setup_ext_instance (gpointer data)
+{
+  SetupJob *job = data;
+  FsTracefsTracer *self = job->self;
+  Instance *in = &self->ext;
+  gint64 t0 = fs_recorder_now ();
+
+  if (!instance_create (in, job->name, &job->error))
+    return NULL;
+  report_timing ("ext: mkdir", t0);
+  if (!write_file (in, "trace_clock", "mono", &job->error))
+    return NULL;
+  report_timing ("ext: clock", t0);
+  tracefs_instance_set_buffer_size (in->instance, EXT_BUFFER_KB, -1);
+  if (tracefs_option_enable (in->instance, TRACEFS_OPTION_EVENT_FORK) < 0)
+    {
+      g_set_error (&job->error, FS_TRACER_ERROR, FS_TRACER_ERROR_UNAVAILABLE,
+                   "This kernel's tracefs has no event-fork option");
+      return NULL;
+    }
+  /* SIGCHLD goes to a parent from its child, never from outside into the
+   * tree: leave the system's many SIGCHLDs out in the kernel. */
+  if (!write_file (in, "set_event_notrace_pid", job->pids, &job->error)
+      || tracefs_event_file_write (in->instance, "signal", "signal_generate", "filter",
+                                   "sig != 17") < 0
+      || !write_file (in, "set_event", "signal:signal_generate\n", &job->error))
+    {
+      if (job->error == NULL)
+        g_set_error (&job->error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED,
+                     "Cannot set the signal_generate filter in %s: %s", in->dir,
+                     g_strerror (errno));
+      return NULL;
+    }
+  return NULL;
+}
+
+static int
+read_page_size (Instance *in)
+{
+  long long kb = 0;
+  if (tracefs_instance_file_read_number (in->instance, "buffer_subbuf_size_kb", &kb) == 0
+      && kb > 0)
+    return (int) (kb * 1024);
+  return (int) sysconf (_SC_PAGESIZE);
+}
+
+static gboolean
+instances_setup (FsTracefsTracer *self, const char *pids, GError **error)
+{
+  gint64 t_start = fs_recorder_now ();
+  static guint counter;
+  guint n = g_atomic_int_add (&counter, 1);
+  g_autofree char *main_name = n == 0 ? g_strdup_printf ("%s%d", FS_TRACEFS_INSTANCE_PREFIX, getpid ())
+                                      : g_strdup_printf ("%s%d-%u", FS_TRACEFS_INSTANCE_PREFIX,
+                                                         getpid (), n);
+  g_autofree char *ext_name = g_strdup_printf ("%s-ext", main_name);
+
+  if (fs_tracefs_tracing_dir (error) == NULL)
+    return FALSE;
+  fs_tracefs_remove_stale_instances ();
+
+  self->instances_up = TRUE;  /* from now on, free() removes what exists */
+
+  /* Each step waits for the kernel (milliseconds: RCU grace periods, probe
+   * registration): set the two instances up in parallel. */
+  SetupJob main_job = { self, main_name, pids, NULL }, ext_job = { self, ext_name, pids, NULL };
+  GThread *ext_thread = g_thread_new ("fs-tracefs-setup", setup_ext_instance, &ext_job);
+  setup_main_instance (&main_job);
+  g_thread_join (ext_thread);
+  if (main_job.error != NULL)
+    {
+      g_propagate_error (error, main_job.error);
+      g_clear_error (&ext_job.error);
+      return FALSE;
+    }
+  if (ext_job.error != NULL)
+    {
+      g_propagate_error (error, ext_job.error);
+      return FALSE;
+    }
+
+  report_timing ("create+enable", t_start);
+  self->page_size = read_page_size (&self->main);
+  self->page = g_malloc (self->page_size);
+  self->kbuf = kbuffer_alloc (sizeof (long) == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
+                              G_BYTE_ORDER == G_BIG_ENDIAN ? KBUFFER_ENDIAN_BIG
+                                                           : KBUFFER_ENDIAN_LITTLE);
+  gboolean ok = instance_open_readers (&self->main, self->page_size, error)
+                && instance_open_readers (&self->ext, self->page_size, error);
+  report_timing ("setup", t_start);
+  return ok;
+}
+
+/* ------------------------------------------------------- reading */
+
+static void
+read_instance (FsTracefsTracer *self, Instance *in, gboolean ext)
+{
+  if (in->cpus == NULL)
+    return;
+  for (int c = 0; c < in->n_cpus; c++)
+    {
+      if (in->cpus[c] == NULL)
+        continue;
+      for (;;)
+        {
+          int n = tracefs_cpu_read (in->cpus[c], self->page, true);
+          if (n <= 0)
+            break;
+          if (kbuffer_load_subbuffer (self->kbuf, self->page) < 0)
+            break;
+          unsigned long long ts = 0;
+          for (void *data = kbuffer_read_event (self->kbuf, &ts); data != NULL;
+               data = kbuffer_next_event (self->kbuf, &ts))
+            {
+              int size = kbuffer_event_size (self->kbuf);
+              if (size <= 0 || size > G_MAXUINT16)
+                continue;
+              RawRecord r = {
+                .ts = ts, .seq = self->raw_seq++, .offset = self->arena->len,
+                .size = (guint16) size, .ext = ext ? 1 : 0, .cpu = (guint8) c,
+              };
+              g_byte_array_append (self->arena, data, (guint) size);
+              g_array_append_val (self->raw, r);
+            }
+        }
+    }
+}
+
+static gint
+compare_raw (gconstpointer a, gconstpointer b)
+{
+  const RawRecord *ra = a, *rb = b;
+  if (ra->ts != rb->ts)
+    return ra->ts < rb->ts ? -1 : 1;
+  return (ra->seq > rb->seq) - (ra->seq < rb->seq);
+}
+
+/* What handle_record() needs to know of later records:
+ * - for an exec, whether it is the newest exec of its process we hold (then
+ *   /proc/PID/cmdline is its argv);
+ * - for a rename, whether an exec of the same task follows (exec renames
+ *   before the exec event). */
+static gboolean
+lookahead_for (FsTracefsTracer *self, guint index, void *data)
+{
+  const RawRecord *r = &g_array_index (self->raw, RawRecord, index);
+  struct tep_record rec = { .data = data, .size = r->size };
+  int type;
+  gint32 pid;
+  gboolean is_exec;
+
+  if (r->ext)
+    return FALSE;
+  type = tep_data_type (self->tep, &rec);
+  if (type == self->events[EV_EXEC].event->id)
+    {
+      is_exec = TRUE;
+      pid = (gint32) field_num (self, EV_EXEC, F_EXEC_PID, data);
+    }
+  else if (type == self->events[EV_RENAME].event->id)
+    {
+      is_exec = FALSE;
+      pid = (gint32) field_num (self, EV_RENAME, F_RENAME_PID, data);
+    }
+  else
+    return FALSE;
+
+  for (guint j = index + 1; j < self->raw->len; j++)
+    {
+      const RawRecord *r2 = &g_array_index (self->raw, RawRecord, j);
+      void *d2 = self->arena->data + r2->offset;
+      struct tep_record rec2 = { .data = d2, .size = r2->size };
+      if (r2->ext || tep_data_pid (self->tep, &rec2) != pid)
+        continue;
+      int type2 = tep_data_type (self->tep, &rec2);
+      if (type2 == self->events[EV_EXEC].event->id)
+        return is_exec ? FALSE : TRUE;
+      if (!is_exec)
+        return FALSE;  /* the rename's task did something else first */
+    }
+  return is_exec;
+}
+
+/* One round: read everything the buffers hold, handle what is older than the
+ * start of the round (everything when all is TRUE), keep the rest. */
+static void
+drain (FsTracefsTracer *self, gboolean all)
+{
+  guint64 cutoff = all ? G_MAXUINT64 : (guint64) fs_recorder_now ();
+
+  read_instance (self, &self->main, FALSE);
+  read_instance (self, &self->ext, TRUE);
+  if (self->raw->len == 0)
+    return;
+  g_array_sort (self->raw, compare_raw);
+
+  guint n_done = 0;
+  for (; n_done < self->raw->len; n_done++)
+    {
+      const RawRecord *r = &g_array_index (self->raw, RawRecord, n_done);
+      if (r->ts > cutoff)
+        break;
+      void *data = self->arena->data + r->offset;
+      gboolean lookahead = lookahead_for (self, n_done, data);
+      handle_record (self, r, data, lookahead);
+    }
+
+  /* Keep the undone records, compacting the arena. */
+  if (n_done == self->raw->len)
+    {
+      g_array_set_size (self->raw, 0);
+      g_byte_array_set_size (self->arena, 0);
+      return;
+    }
+  GByteArray *arena = g_byte_array_new ();
+  for (guint i = n_done; i < self->raw->len; i++)
+    {
+      RawRecord *r = &g_array_index (self->raw, RawRecord, i);
+      guint32 off = arena->len;
+      g_byte_array_append (arena, self->arena->data + r->offset, r->size);
+      r->offset = off;
+    }
+  g_byte_array_unref (self->arena);
+  self->arena = arena;
+  g_array_remove_range (self->raw, 0, n_done);
+}
+
+/* ------------------------------------------------------- the backend */
+
+static void tracefs_free (gpointer data);
+
+static gpointer
+tracefs_create (FsRecorder *recorder, const FsTracerOptions *options, GError **error)
+{
+  if (geteuid () != 0)
+    {
+      g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_PERMISSION,
+                   "The tracefs tracer needs root (CAP_SYS_ADMIN to create a tracefs "
+                   "instance and read the kernel's ring buffers); run as root, or use "
+                   "--tracer ptrace");
+      return NULL;
+    }
+  if (fs_tracefs_tracing_dir (error) == NULL)
+    return NULL;
+
+  gint64 t_start = fs_recorder_now ();
+  FsTracefsTracer *self = g_new0 (FsTracefsTracer, 1);
+  self->recorder = recorder;
+  self->options = *options;
+  self->wake_pipe[0] = self->wake_pipe[1] = -1;
+  self->raw = g_array_new (FALSE, FALSE, sizeof (RawRecord));
+  self->arena = g_byte_array_new ();
+  self->procs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                         (GDestroyNotify) g_array_unref);
+  self->suspect = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  if (!load_event_formats (self, error)
+      || pipe2 (self->wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED, "pipe: %s",
+                     g_strerror (errno));
+      tracefs_free (self);
+      return NULL;
+    }
+  report_timing ("formats", t_start);
+  return self;
+}
+
+static gboolean
+tracefs_launch (gpointer data, const FsLaunch *launch, GPid *pid_out, GError **error)
+{
+  FsTracefsTracer *self = data;
+  int release[2], report[2];
+
+  if (self->launched || self->attached)
+    {
+      g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED,
+                   "This tracer is already tracing a process tree");
+      return FALSE;
+    }
+  if (pipe2 (release, O_CLOEXEC) < 0 || pipe2 (report, O_CLOEXEC) < 0)
+    {
+      g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED, "pipe: %s",
+                   g_strerror (errno));
+      return FALSE;
+    }
+
+  pid_t child = fork ();
+  if (child < 0)
+    {
+      int saved = errno;
+      close (release[0]); close (release[1]); close (report[0]); close (report[1]);
+      g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED, "fork: %s",
+                   g_strerror (saved));
+      return FALSE;
+    }
+  if (child == 0)
+    {
+      /* The child: async-signal-safe calls only until exec. */
+      char go = 0;
+      sigset_t none;
+      close (release[1]);
+      close (report[0]);
+      sigemptyset (&none);
+      sigprocmask (SIG_SETMASK, &none, NULL);
+      while (read (release[0], &go, 1) < 0 && errno == EINTR)
+        ;
+      close (release[0]);
+      if (go != 'g')
+        _exit (127);  /* the tracer gave up: never run untraced */
+      if (launch->working_dir != NULL && chdir (launch->working_dir) < 0)
+        {
+          int e = errno;
+          (void) !write (report[1], &e, sizeof e);
+          _exit (127);
+        }
+      if (launch->child_main != NULL)
+        {
+          close (report[1]);
+          launch->child_main (launch->child_data);
+          _exit (0);
+        }
+      execvp (launch->argv[0], launch->argv);
+      int e = errno;
+      (void) !write (report[1], &e, sizeof e);
+      _exit (e == ENOENT ? 127 : 126);
+    }
+
+  close (release[0]);
+  close (report[1]);
+  self->root = child;
+  self->launched = TRUE;
+  *pid_out = child;
+
+  /* Our tree starts as the waiting child, in our group and session. */
+  char pids[32];
+  g_snprintf (pids, sizeof pids, "%d", child);
+  gint64 t = fs_recorder_now ();
+  g_autofree char *comm = read_proc_comm (child);
+  Proc *p = proc_new (self, child, 0);
+  fs_recorder_process_new (self->recorder, t, child, 0, comm != NULL ? comm : "?", 0);
+  set_ids (self, p, getpgid (child), getsid (child));
+
+  if (!instances_setup (self, pids, error))
+    {
+      close (release[1]);  /* the child exits 127 without running anything */
+      close (report[0]);
+      return FALSE;
+    }
+
+  (void) !write (release[1], "g", 1);
+  close (release[1]);
+
+  int child_errno = 0;
+  ssize_t n;
+  do
+    n = read (report[0], &child_errno, sizeof child_errno);
+  while (n < 0 && errno == EINTR);
+  close (report[0]);
+  if (n == (ssize_t) sizeof child_errno)
+    {
+      const char *what = launch->working_dir != NULL && child_errno != 0 && launch->argv == NULL
+                         ? launch->working_dir : (launch->argv != NULL ? launch->argv[0] : "?");
+      g_set_error (error, FS_TRACER_ERROR,
+                   child_errno == ENOENT ? FS_TRACER_ERROR_NOT_FOUND
+                                         : FS_TRACER_ERROR_NOT_EXECUTABLE,
+                   "Cannot run %s: %s", what, g_strerror (child_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Adds pid and, recursively, its children (from /proc/PID/task/TID/children)
+ * to the recorder and our tables; appends every tid to tids. */
+static void
+adopt_existing (FsTracefsTracer *self, gint32 pid, gint32 parent, GString *tids, guint depth)
+{
+  g_autofree char *comm = read_proc_comm (pid);
+  gint32 pgid = 0, sid = 0;
+  gint64 t = fs_recorder_now ();
+
+  if (comm == NULL || depth > 64)
+    return;
+  Proc *p = proc_new (self, pid, parent);
+  fs_recorder_process_new (self->recorder, t, pid, parent, comm, FS_PROCESS_FLAG_ATTACHED);
+  if (read_proc_ids (pid, NULL, &pgid, &sid, NULL))
+    set_ids (self, p, pgid, sid);
+
+  char dir[64];
+  g_snprintf (dir, sizeof dir, "/proc/%d/task", pid);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  GArray *children = g_array_new (FALSE, FALSE, sizeof (gint32));
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      gint32 tid = (gint32) g_ascii_strtoll (name, NULL, 10);
+      if (tid <= 0)
+        continue;
+      g_string_append_printf (tids, "%d ", tid);
+      if (tid != pid)
+        {
+          task_ensure (self, tid, pid);
+          fs_recorder_thread_new (self->recorder, t, pid, tid);
+        }
+      char path[96];
+      g_autofree char *list = NULL;
+      g_snprintf (path, sizeof path, "/proc/%d/task/%d/children", pid, tid);
+      if (g_file_get_contents (path, &list, NULL, NULL))
+        {
+          g_auto (GStrv) parts = g_strsplit (list, " ", -1);
+          for (char **c = parts; *c != NULL; c++)
+            {
+              gint32 cp = (gint32) g_ascii_strtoll (*c, NULL, 10);
+              if (cp > 0)
+                g_array_append_val (children, cp);
+            }
+        }
+    }
+  for (guint i = 0; i < children->len; i++)
+    adopt_existing (self, g_array_index (children, gint32, i), pid, tids, depth + 1);
+  g_array_unref (children);
+}
+
+static gboolean
+tracefs_attach (gpointer data, GPid pid, GError **error)
+{
+  FsTracefsTracer *self = data;
+  char path[64];
+
+  if (self->launched || self->attached)
+    {
+      g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED,
+                   "This tracer is already tracing a process tree");
+      return FALSE;
+    }
+  g_snprintf (path, sizeof path, "/proc/%d", pid);
+  if (kill (pid, 0) < 0 && errno == ESRCH)
+    {
+      g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED,
+                   "Cannot attach to pid %d: no such process", pid);
+      return FALSE;
+    }
+  self->attached = TRUE;
+  self->root = pid;
+  g_autoptr (GString) tids = g_string_new (NULL);
+  adopt_existing (self, pid, 0, tids, 0);
+  if (tids->len == 0)
+    {
+      g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED,
+                   "Cannot attach to pid %d: it vanished", pid);
+      return FALSE;
+    }
+  /* A child forked between the /proc walk and the filter is missed; the
+   * kernel has no atomic way to say "this tree". */
+  return instances_setup (self, tids->str, error);
+}
+
+static void
+kill_tree (FsTracefsTracer *self)
+{
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init (&it, self->procs);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    {
+      Proc *p = value;
+      if (p->state == PROC_ALIVE)
+        kill (p->tgid, SIGKILL);
+    }
+}
+
+/* Processes we think alive but that are gone (their exit lost): after two
+ * checks, end them with the status we have. */
+static void
+check_liveness (FsTracefsTracer *self, gint64 now)
+{
+  GHashTableIter it;
+  gpointer value;
+  GPtrArray *dead = g_ptr_array_new ();
+
+  g_hash_table_iter_init (&it, self->procs);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    {
+      Proc *p = value;
+      char state = 0;
+      if (p->state != PROC_ALIVE)
+        continue;
+      gboolean gone = !read_proc_ids (p->tgid, NULL, NULL, NULL, &state) || state == 'Z'
+                      || state == 'X';
+      if (!gone)
+        {
+          g_hash_table_remove (self->suspect, GINT_TO_POINTER (p->tgid));
+          continue;
+        }
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->suspect, GINT_TO_POINTER (p->tgid)));
+      g_hash_table_insert (self->suspect, GINT_TO_POINTER (p->tgid), GUINT_TO_POINTER (n + 1));
+      if (n + 1 >= 2)
+        g_ptr_array_add (dead, p);
+    }
+  for (guint i = 0; i < dead->len; i++)
+    handle_process_exit (self, now, g_ptr_array_index (dead, i));
+  g_ptr_array_unref (dead);
+}
+
+static void
+finish_pending_exits (FsTracefsTracer *self)
+{
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init (&it, self->procs);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    {
+      Proc *p = value;
+      if (p->state == PROC_ZOMBIE)
+        report_exit (self, p);
+    }
+}
+
+static void
+tracing_off (FsTracefsTracer *self)
+{
+  if (self->main.instance != NULL)
+    tracefs_trace_off (self->main.instance);
+  if (self->ext.instance != NULL)
+    tracefs_trace_off (self->ext.instance);
+}
+
+static gboolean
+tracefs_run (gpointer data, int *root_status, GError **error)
+{
+  FsTracefsTracer *self = data;
+  gint64 last_flush = 0, last_stats = 0, last_liveness = fs_recorder_now ();
+  gint64 t_run = last_liveness;
+  int root_pidfd = self->launched ? (int) syscall (SYS_pidfd_open, self->root, 0) : -1;
+  gboolean ok = TRUE;
+
+  *root_status = 0;
+  if (!self->instances_up)
+    {
+      g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED,
+                   "Nothing to trace: launch or attach first");
+      return FALSE;
+    }
+
+  for (;;)
+    {
+      /* Wake up every POLL_INTERVAL_MS to read the buffers, at once for a
+       * stop request, and when the root ends (its pidfd becomes readable),
+       * which usually ends the run. */
+      struct pollfd pfd[2] = {
+        { .fd = self->wake_pipe[0], .events = POLLIN },
+        { .fd = root_pidfd, .events = POLLIN },
+      };
+      if (poll (pfd, root_pidfd >= 0 ? 2 : 1, POLL_INTERVAL_MS) > 0)
+        {
+          char buf[16];
+          while (read (self->wake_pipe[0], buf, sizeof buf) > 0)
+            ;
+          if (root_pidfd >= 0 && (pfd[1].revents & POLLIN))
+            {
+              close (root_pidfd);
+              root_pidfd = -1;
+            }
+        }
+      gint64 now = fs_recorder_now ();
+
+      if (self->stop_requested)
+        {
+          if (self->attached)
+            break;
+          if (!self->killed)
+            {
+              self->killed = TRUE;
+              self->kill_deadline = now + KILL_GRACE_NS;
+            }
+          kill_tree (self);
+        }
+
+      drain (self, FALSE);
+
+      if (self->launched && !self->root_reaped)
+        {
+          int status;
+          if (waitpid (self->root, &status, WNOHANG) == self->root)
+            {
+              self->root_reaped = TRUE;
+              self->root_status = status;
+            }
+        }
+      if (now - last_stats >= STATS_INTERVAL_NS)
+        {
+          update_lost (self);
+          last_stats = now;
+        }
+      if (now - last_liveness >= LIVENESS_INTERVAL_NS)
+        {
+          check_liveness (self, now);
+          last_liveness = now;
+        }
+      if (now - last_flush >= FLUSH_INTERVAL_NS)
+        {
+          if (!fs_recorder_flush (self->recorder, FALSE, error))
+            {
+              ok = FALSE;
+              break;
+            }
+          last_flush = now;
+        }
+      if (self->n_alive == 0 && (!self->launched || self->root_reaped))
+        break;
+      if (self->killed && now > self->kill_deadline)
+        break;
+    }
+
+  if (root_pidfd >= 0)
+    close (root_pidfd);
+  report_timing ("run-loop", t_run);
+  tracing_off (self);
+  drain (self, TRUE);
+  finish_all_kills (self);
+  finish_pending_exits (self);
+  update_lost (self);
+  if (self->launched && !self->root_reaped)
+    {
+      /* Stopped before the root ended (a failed flush, or a tree that would
+       * not die): make sure it does, and collect it. */
+      kill (self->root, SIGKILL);
+      int status;
+      if (waitpid (self->root, &status, 0) == self->root)
+        {
+          self->root_reaped = TRUE;
+          self->root_status = status;
+        }
+    }
+  if (self->launched)
+    *root_status = self->root_status;
+
+  /* The instances go in the background while the caller writes its trace. */
+  if (self->instances_up)
+    {
+      g_autofree char *main_dir = g_strdup (self->main.dir);
+      g_autofree char *ext_dir = g_strdup (self->ext.dir);
+      instance_release (&self->main, FALSE);
+      instance_release (&self->ext, FALSE);
+      if (!remove_instances_detached (main_dir, ext_dir))
+        {
+          rmdir (ext_dir);
+          rmdir (main_dir);
+        }
+      self->instances_up = FALSE;
+    }
+
+  if (ok && !fs_recorder_flush (self->recorder, TRUE, error))
+    ok = FALSE;
+  report_timing ("run", t_run);
+  return ok;
+}
+
+static void
+tracefs_request_stop (gpointer data)
+{
+  FsTracefsTracer *self = data;
+  int saved = errno;
+  self->stop_requested = 1;
+  if (self->wake_pipe[1] >= 0)
+    (void) !write (self->wake_pipe[1], "s", 1);
+  errno = saved;
+}
+
+static void
+tracefs_free (gpointer data)
+{
+  FsTracefsTracer *self = data;
+  if (self == NULL)
+    return;
+  if (self->instances_up)
+    {
+      tracing_off (self);
+      instance_clear (&self->ext);
+      instance_clear (&self->main);
+    }
+  if (self->launched && !self->root_reaped)
+    {
+      int status;
+      kill (self->root, SIGKILL);
+      while (waitpid (self->root, &status, 0) < 0 && errno == EINTR)
+        ;
+    }
+  if (self->kbuf != NULL)
+    kbuffer_free (self->kbuf);
+  g_free (self->page);
+  if (self->tep != NULL)
+    tep_free (self->tep);
+  g_clear_pointer (&self->type_to_kind, g_hash_table_unref);
+  g_clear_pointer (&self->procs, g_hash_table_unref);
+  g_clear_pointer (&self->tasks, g_hash_table_unref);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->suspect, g_hash_table_unref);
+  g_array_unref (self->raw);
+  g_byte_array_unref (self->arena);
+  if (self->wake_pipe[0] >= 0)
+    close (self->wake_pipe[0]);
+  if (self->wake_pipe[1] >= 0)
+    close (self->wake_pipe[1]);
+  g_free (self);
+}
+
+const FsTracerBackend fs_tracefs_backend = {
+  .name = "tracefs",
+  .probe = tracefs_probe,
+  .create = tracefs_create,
+  .launch = tracefs_launch,
+  .attach = tracefs_attach,
+  .run = tracefs_run,
+  .request_stop = tracefs_request_stop,
+  .free = tracefs_free,
+};
