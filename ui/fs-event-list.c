@@ -1,0 +1,593 @@
+/* fs-event-list.c: filter bar + virtualised column view over FsEventListModel. */
+#include "fs-event-list.h"
+#include "fs-event-format.h"
+
+enum {
+  COLUMN_TIME,
+  COLUMN_PROCESS,
+  COLUMN_KIND,
+  COLUMN_DETAILS,
+};
+
+enum {
+  PROCESS_CHOICE_ALL = 0,
+  PROCESS_CHOICE_SELECTED,
+  PROCESS_CHOICE_FIRST,
+};
+
+struct _FsEventList {
+  GtkWidget parent_instance;
+
+  FsSession *session;
+  gulong session_handlers[3];
+
+  GtkWidget *box;
+  GtkWidget *search_entry;
+  GtkWidget *kind_dropdown;
+  GtkWidget *process_dropdown;
+  GtkWidget *signal_dropdown;
+  GtkWidget *scrolled;
+  GtkWidget *column_view;
+  GtkWidget *count_label;
+  GtkWidget *hidden_toggle;
+
+  FsEventListModel *model;
+  GtkSingleSelection *selection;
+  GArray *signal_choices;       /* int signo per signal drop-down position - 1 */
+
+  FsKindFilter kind_filter;
+  FsProcessId process_filter;
+  gboolean follow_selected_process;
+  int signal_filter;
+  char *search;
+
+  gboolean syncing;             /* selection changed by us, not the user */
+  guint scroll_row;             /* the row to reveal at the next frame */
+  guint scroll_tick;
+};
+
+G_DEFINE_FINAL_TYPE (FsEventList, fs_event_list, GTK_TYPE_WIDGET)
+
+static guint32
+kind_mask (FsKindFilter filter)
+{
+#define BIT(k) (1u << (k))
+  switch (filter)
+    {
+    case FS_KIND_FILTER_LIFECYCLE:
+      return BIT (FS_EVENT_FORK) | BIT (FS_EVENT_EXEC) | BIT (FS_EVENT_EXIT) | BIT (FS_EVENT_REAP)
+             | BIT (FS_EVENT_RENAME) | BIT (FS_EVENT_THREAD);
+    case FS_KIND_FILTER_SIGNALS:
+      return BIT (FS_EVENT_SIGNAL_SEND) | BIT (FS_EVENT_SIGNAL_DELIVER);
+    case FS_KIND_FILTER_JOB_CONTROL:
+      return BIT (FS_EVENT_STOP) | BIT (FS_EVENT_CONTINUE);
+    case FS_KIND_FILTER_WAITING:
+      return BIT (FS_EVENT_BLOCK) | BIT (FS_EVENT_UNBLOCK);
+    case FS_KIND_FILTER_OUTPUT:
+      return BIT (FS_EVENT_OUTPUT);
+    case FS_KIND_FILTER_MARKERS:
+      return BIT (FS_EVENT_MARKER);
+    case FS_KIND_FILTER_ALL:
+    case FS_KIND_FILTER_LAST:
+    default:
+      return FS_EVENT_KINDS_ALL;
+    }
+#undef BIT
+}
+
+static void
+update_count (FsEventList *self)
+{
+  FsTrace *trace = fs_event_list_model_get_trace (self->model);
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  g_autofree char *text = NULL;
+
+  if (trace == NULL)
+    text = g_strdup ("");
+  else if (fs_event_list_model_is_filtered (self->model))
+    text = g_strdup_printf ("%u of %" G_GSIZE_FORMAT " events", shown, fs_trace_n_events (trace));
+  else
+    text = g_strdup_printf ("%u events", shown);
+  gtk_label_set_text (GTK_LABEL (self->count_label), text);
+}
+
+/* GTK 4.8 has no gtk_column_view_scroll_to(), and its "list.scroll-to-item"
+ * only reaches rows that already have widgets.  Rows are all one line high,
+ * so the scroll adjustment maps linearly onto rows once the list is laid out:
+ * this runs at the next frame, and again until the list has a size. */
+static gboolean
+scroll_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  FsEventList *self = user_data;
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  double upper = gtk_adjustment_get_upper (adj);
+  double page = gtk_adjustment_get_page_size (adj);
+  double row_height, top, value;
+
+  if (self->scroll_row >= n)
+    {
+      self->scroll_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (upper <= 0 || page <= 0)
+    return G_SOURCE_CONTINUE;   /* not laid out yet */
+  self->scroll_tick = 0;
+  row_height = upper / n;
+  top = self->scroll_row * row_height;
+  value = gtk_adjustment_get_value (adj);
+  if (top < value || top + row_height > value + page)
+    gtk_adjustment_set_value (adj, CLAMP (top - page / 3, 0, MAX (upper - page, 0)));
+  return G_SOURCE_REMOVE;
+}
+
+/* Selects and reveals the row of the session's current event. */
+static void
+sync_to_playhead (FsEventList *self)
+{
+  gsize current;
+  guint row, n;
+
+  if (self->session == NULL)
+    return;
+  current = fs_session_get_current_event (self->session);
+  row = fs_event_list_model_find_row (self->model, current);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+
+  self->syncing = TRUE;
+  gtk_single_selection_set_selected (self->selection, row == G_MAXUINT ? GTK_INVALID_LIST_POSITION : row);
+  self->syncing = FALSE;
+
+  /* Reveal it at the next frame, once the list is laid out. */
+  if (row != G_MAXUINT && n > 0)
+    {
+      self->scroll_row = row;
+      if (self->scroll_tick == 0)
+        self->scroll_tick = gtk_widget_add_tick_callback (self->column_view, scroll_tick_cb, self, NULL);
+    }
+}
+
+static void apply_filter (FsEventList *self);
+
+static void
+hidden_toggled_cb (GtkToggleButton *button, FsEventList *self)
+{
+  fs_event_list_model_set_show_hidden (self->model, gtk_toggle_button_get_active (button));
+  apply_filter (self);
+}
+
+static void
+apply_filter (FsEventList *self)
+{
+  FsProcessId process = self->process_filter;
+
+  if (self->follow_selected_process && self->session != NULL)
+    process = fs_session_get_selected_process (self->session);
+  if (self->follow_selected_process && process == FS_PROCESS_NONE)
+    process = FS_PROCESS_NONE - 1;   /* "selected process" with nothing selected: show nothing */
+
+  self->syncing = TRUE;
+  fs_event_list_model_set_filter (self->model, kind_mask (self->kind_filter), process,
+                                  self->signal_filter, self->search);
+  self->syncing = FALSE;
+  update_count (self);
+  sync_to_playhead (self);
+}
+
+static void
+setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer column)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), GPOINTER_TO_INT (column) == COLUMN_TIME ? 1.0f : 0.0f);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  if (GPOINTER_TO_INT (column) == COLUMN_TIME)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer column)
+{
+  FsEventItem *row = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  FsTrace *trace = fs_event_item_get_trace (row);
+  const FsEvent *ev = fs_trace_event (trace, fs_event_item_get_index (row));
+  g_autofree char *text = NULL;
+
+  switch (GPOINTER_TO_INT (column))
+    {
+    case COLUMN_TIME: text = fs_format_duration (ev->t_ns); break;
+    case COLUMN_PROCESS: text = fs_format_process (trace, ev->process); break;
+    case COLUMN_KIND: text = g_strdup (fs_event_kind_label (ev->kind)); break;
+    case COLUMN_DETAILS: text = fs_format_event_details (trace, ev); break;
+    default: text = g_strdup (""); break;
+    }
+  gtk_label_set_text (GTK_LABEL (label), text);
+}
+
+static void
+add_column (FsEventList *self, const char *title, int column, int fixed_width, gboolean expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *col;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), GINT_TO_POINTER (column));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), GINT_TO_POINTER (column));
+  col = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_resizable (col, TRUE);
+  if (fixed_width > 0)
+    gtk_column_view_column_set_fixed_width (col, fixed_width);
+  gtk_column_view_column_set_expand (col, expand);
+  gtk_column_view_append_column (GTK_COLUMN_VIEW (self->column_view), col);
+  g_object_unref (col);
+}
+
+static void
+selected_cb (GtkSingleSelection *selection, GParamSpec *pspec, FsEventList *self)
+{
+  guint row = gtk_single_selection_get_selected (selection);
+
+  if (self->syncing || self->session == NULL || row == GTK_INVALID_LIST_POSITION)
+    return;
+  self->syncing = TRUE;
+  fs_session_seek_event (self->session, fs_event_list_model_get_event (self->model, row));
+  self->syncing = FALSE;
+}
+
+static void
+current_event_cb (FsSession *session, GParamSpec *pspec, FsEventList *self)
+{
+  if (!self->syncing)
+    sync_to_playhead (self);
+}
+
+static void
+selected_process_cb (FsSession *session, GParamSpec *pspec, FsEventList *self)
+{
+  if (self->follow_selected_process)
+    apply_filter (self);
+}
+
+static void
+fill_dropdowns (FsEventList *self, FsTrace *trace)
+{
+  GtkStringList *processes = gtk_string_list_new (NULL);
+  GtkStringList *signals = gtk_string_list_new (NULL);
+  gboolean seen[FS_SIGNAL_MAX + 1] = { FALSE };
+
+  gtk_string_list_append (processes, "All processes");
+  gtk_string_list_append (processes, "Selected process");
+  gtk_string_list_append (signals, "All signals");
+  g_array_set_size (self->signal_choices, 0);
+  if (trace != NULL)
+    {
+      gsize n_events;
+      const FsEvent *events = fs_trace_events (trace, &n_events);
+
+      for (FsProcessId id = 0; id < fs_trace_n_processes (trace); id++)
+        {
+          g_autofree char *label = fs_format_process (trace, id);
+          gtk_string_list_append (processes, label);
+        }
+      for (gsize i = 0; i < n_events; i++)
+        if (events[i].signal != 0 && events[i].signal <= FS_SIGNAL_MAX)
+          seen[events[i].signal] = TRUE;
+      for (int sig = 1; sig <= FS_SIGNAL_MAX; sig++)
+        if (seen[sig])
+          {
+            gtk_string_list_append (signals, fs_signal_name (sig));
+            g_array_append_val (self->signal_choices, sig);
+          }
+    }
+  self->syncing = TRUE;
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->process_dropdown), G_LIST_MODEL (processes));
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->signal_dropdown), G_LIST_MODEL (signals));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->process_dropdown), 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->signal_dropdown), 0);
+  self->syncing = FALSE;
+  g_object_unref (processes);
+  g_object_unref (signals);
+}
+
+static void
+trace_changed_cb (FsSession *session, GParamSpec *pspec, FsEventList *self)
+{
+  FsTrace *trace = fs_session_get_trace (session);
+
+  self->process_filter = FS_PROCESS_NONE;
+  self->follow_selected_process = FALSE;
+  self->signal_filter = 0;
+  fill_dropdowns (self, trace);
+  self->syncing = TRUE;
+  fs_event_list_model_set_trace (self->model, trace);
+  self->syncing = FALSE;
+  gtk_widget_set_visible (self->hidden_toggle, fs_event_list_model_has_hidden (self->model));
+  apply_filter (self);
+}
+
+void
+fs_event_list_set_session (FsEventList *self, FsSession *session)
+{
+  g_return_if_fail (FS_IS_EVENT_LIST (self));
+  if (self->session != NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (self->session_handlers); i++)
+        g_clear_signal_handler (&self->session_handlers[i], self->session);
+      g_clear_object (&self->session);
+    }
+  if (session == NULL)
+    {
+      fs_event_list_model_set_trace (self->model, NULL);
+      return;
+    }
+  self->session = g_object_ref (session);
+  self->session_handlers[0] = g_signal_connect (session, "notify::trace", G_CALLBACK (trace_changed_cb), self);
+  self->session_handlers[1] = g_signal_connect (session, "notify::current-event", G_CALLBACK (current_event_cb), self);
+  self->session_handlers[2] = g_signal_connect (session, "notify::selected-process", G_CALLBACK (selected_process_cb), self);
+  trace_changed_cb (session, NULL, self);
+}
+
+FsEventListModel *
+fs_event_list_get_model (FsEventList *self)
+{
+  return self->model;
+}
+
+void
+fs_event_list_focus_search (FsEventList *self)
+{
+  gtk_widget_grab_focus (self->search_entry);
+}
+
+void
+fs_event_list_set_kind_filter (FsEventList *self, FsKindFilter filter)
+{
+  if (filter >= FS_KIND_FILTER_LAST)
+    filter = FS_KIND_FILTER_ALL;
+  self->kind_filter = filter;
+  if (gtk_drop_down_get_selected (GTK_DROP_DOWN (self->kind_dropdown)) != filter)
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (self->kind_dropdown), filter);
+  apply_filter (self);
+}
+
+void
+fs_event_list_set_process_filter (FsEventList *self, FsProcessId process)
+{
+  self->process_filter = process;
+  self->follow_selected_process = FALSE;
+  self->syncing = TRUE;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->process_dropdown),
+                              process == FS_PROCESS_NONE ? PROCESS_CHOICE_ALL : process + PROCESS_CHOICE_FIRST);
+  self->syncing = FALSE;
+  apply_filter (self);
+}
+
+void
+fs_event_list_set_signal_filter (FsEventList *self, int signo)
+{
+  guint position = 0;
+
+  self->signal_filter = signo;
+  for (guint i = 0; i < self->signal_choices->len; i++)
+    if (g_array_index (self->signal_choices, int, i) == signo)
+      position = i + 1;
+  self->syncing = TRUE;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->signal_dropdown), position);
+  self->syncing = FALSE;
+  apply_filter (self);
+}
+
+void
+fs_event_list_set_search (FsEventList *self, const char *text)
+{
+  g_free (self->search);
+  self->search = g_strdup (text);
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text != NULL ? text : "") != 0)
+    {
+      self->syncing = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text != NULL ? text : "");
+      self->syncing = FALSE;
+    }
+  apply_filter (self);
+}
+
+void
+fs_event_list_activate_row (FsEventList *self, guint position)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+}
+
+guint
+fs_event_list_get_selected_row (FsEventList *self)
+{
+  guint row = gtk_single_selection_get_selected (self->selection);
+  return row == GTK_INVALID_LIST_POSITION ? G_MAXUINT : row;
+}
+
+static void
+search_changed_cb (GtkSearchEntry *entry, FsEventList *self)
+{
+  if (self->syncing)
+    return;
+  g_free (self->search);
+  self->search = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
+  apply_filter (self);
+}
+
+static void
+kind_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, FsEventList *self)
+{
+  if (!self->syncing && gtk_drop_down_get_selected (dropdown) != self->kind_filter)
+    fs_event_list_set_kind_filter (self, gtk_drop_down_get_selected (dropdown));
+}
+
+static void
+process_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, FsEventList *self)
+{
+  guint position = gtk_drop_down_get_selected (dropdown);
+
+  if (self->syncing || position == GTK_INVALID_LIST_POSITION)
+    return;
+  self->follow_selected_process = position == PROCESS_CHOICE_SELECTED;
+  self->process_filter = position >= PROCESS_CHOICE_FIRST ? position - PROCESS_CHOICE_FIRST : FS_PROCESS_NONE;
+  apply_filter (self);
+}
+
+static void
+signal_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, FsEventList *self)
+{
+  guint position = gtk_drop_down_get_selected (dropdown);
+
+  if (self->syncing || position == GTK_INVALID_LIST_POSITION)
+    return;
+  self->signal_filter = position > 0 && position - 1 < self->signal_choices->len
+                        ? g_array_index (self->signal_choices, int, position - 1) : 0;
+  apply_filter (self);
+}
+
+static void
+fs_event_list_dispose (GObject *object)
+{
+  FsEventList *self = FS_EVENT_LIST (object);
+
+  fs_event_list_set_session (self, NULL);
+  if (self->scroll_tick != 0)
+    gtk_widget_remove_tick_callback (self->column_view, self->scroll_tick);
+  self->scroll_tick = 0;
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+  g_clear_pointer (&self->signal_choices, g_array_unref);
+  g_clear_pointer (&self->search, g_free);
+  G_OBJECT_CLASS (fs_event_list_parent_class)->dispose (object);
+}
+
+static void
+fs_event_list_class_init (FsEventListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fs_event_list_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "fseventlist");
+}
+
+static GtkWidget *
+labelled_dropdown (const char *const *choices, const char *accessible_name)
+{
+  GtkWidget *dropdown = gtk_drop_down_new_from_strings (choices);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible_name, -1);
+  gtk_widget_set_tooltip_text (dropdown, accessible_name);
+  return dropdown;
+}
+
+static void
+fs_event_list_init (FsEventList *self)
+{
+  static const char *const kinds[] = {
+    "All kinds", "Lifecycle", "Signals", "Job control", "Waiting", "Output", "Markers", NULL
+  };
+  static const char *const all_processes[] = { "All processes", NULL };
+  static const char *const all_signals[] = { "All signals", NULL };
+  GtkWidget *filters, *search_row;
+
+  self->process_filter = FS_PROCESS_NONE;
+  self->signal_choices = g_array_new (FALSE, FALSE, sizeof (int));
+  self->model = fs_event_list_model_new ();
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect (self->selection, "notify::selected", G_CALLBACK (selected_cb), self);
+
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+
+  {
+    GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+    gtk_widget_set_margin_start (bar, 6);
+    gtk_widget_set_margin_end (bar, 6);
+    gtk_widget_set_margin_top (bar, 6);
+    gtk_widget_set_margin_bottom (bar, 6);
+    gtk_box_append (GTK_BOX (self->box), bar);
+    search_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    gtk_box_append (GTK_BOX (bar), search_row);
+    filters = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    gtk_box_append (GTK_BOX (bar), filters);
+  }
+
+  self->search_entry = gtk_search_entry_new ();
+  gtk_widget_set_hexpand (self->search_entry, TRUE);
+  g_object_set (self->search_entry, "placeholder-text", "Search events", NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Search events", -1);
+  g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
+  gtk_box_append (GTK_BOX (search_row), self->search_entry);
+
+  self->kind_dropdown = labelled_dropdown (kinds, "Filter by event kind");
+  gtk_widget_set_hexpand (self->kind_dropdown, TRUE);
+  g_signal_connect (self->kind_dropdown, "notify::selected", G_CALLBACK (kind_selected_cb), self);
+  gtk_box_append (GTK_BOX (filters), self->kind_dropdown);
+
+  self->process_dropdown = labelled_dropdown (all_processes, "Filter by process");
+  gtk_widget_set_hexpand (self->process_dropdown, TRUE);
+  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (self->process_dropdown), TRUE);
+  {
+    /* Searching a string list needs an expression that yields the string. */
+    GtkExpression *expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+    gtk_drop_down_set_expression (GTK_DROP_DOWN (self->process_dropdown), expression);
+    gtk_expression_unref (expression);
+  }
+  g_signal_connect (self->process_dropdown, "notify::selected", G_CALLBACK (process_selected_cb), self);
+  gtk_box_append (GTK_BOX (filters), self->process_dropdown);
+
+  self->signal_dropdown = labelled_dropdown (all_signals, "Filter by signal");
+  gtk_widget_set_hexpand (self->signal_dropdown, TRUE);
+  g_signal_connect (self->signal_dropdown, "notify::selected", G_CALLBACK (signal_selected_cb), self);
+  gtk_box_append (GTK_BOX (filters), self->signal_dropdown);
+
+  self->hidden_toggle = gtk_toggle_button_new ();
+  gtk_button_set_icon_name (GTK_BUTTON (self->hidden_toggle), "view-reveal-symbolic");
+  gtk_widget_set_tooltip_text (self->hidden_toggle,
+                               "Show the events of the scenario runner's own processes (launcher, reaper)");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->hidden_toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Show infrastructure processes", -1);
+  gtk_widget_set_visible (self->hidden_toggle, FALSE);
+  g_signal_connect (self->hidden_toggle, "toggled", G_CALLBACK (hidden_toggled_cb), self);
+  gtk_box_append (GTK_BOX (search_row), self->hidden_toggle);
+
+  self->column_view = gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)));
+  gtk_column_view_set_show_column_separators (GTK_COLUMN_VIEW (self->column_view), FALSE);
+  gtk_widget_add_css_class (self->column_view, "data-table");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Events", -1);
+  add_column (self, "Time", COLUMN_TIME, 110, FALSE);
+  add_column (self, "Process", COLUMN_PROCESS, 150, FALSE);
+  add_column (self, "Event", COLUMN_KIND, 120, FALSE);
+  add_column (self, "Details", COLUMN_DETAILS, -1, TRUE);
+
+  self->scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), self->column_view);
+  gtk_widget_set_vexpand (self->scrolled, TRUE);
+  gtk_box_append (GTK_BOX (self->box), self->scrolled);
+
+  self->count_label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->count_label), 0);
+  gtk_widget_add_css_class (self->count_label, "dim-label");
+  gtk_widget_add_css_class (self->count_label, "caption");
+  gtk_widget_set_margin_start (self->count_label, 8);
+  gtk_widget_set_margin_top (self->count_label, 3);
+  gtk_widget_set_margin_bottom (self->count_label, 3);
+  gtk_box_append (GTK_BOX (self->box), self->count_label);
+}
+
+GtkWidget *
+fs_event_list_new (void)
+{
+  return g_object_new (FS_TYPE_EVENT_LIST, NULL);
+}

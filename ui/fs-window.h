@@ -1,0 +1,42 @@
+/* fs-window.h: the main window — graph, timeline, player, event list, output
+ * and inspector around one FsSession; opens traces, runs scenarios, exports. */
+#pragma once
+
+#include <gtk/gtk.h>
+#include "fs-session.h"
+#include "fs-graph-view.h"
+#include "fs-timeline.h"
+#include "fs-event-list.h"
+#include "fs-inspector.h"
+#include "fs-output-view.h"
+
+G_BEGIN_DECLS
+
+#define FS_TYPE_WINDOW (fs_window_get_type ())
+G_DECLARE_FINAL_TYPE (FsWindow, fs_window, FS, WINDOW, GtkApplicationWindow)
+
+FsWindow     *fs_window_new             (GtkApplication *app);
+/* Opens a trace (.fstrace or JSON), or runs a scenario (.fsc) through
+ * `forkscope-cli run` and opens its trace.  Errors show in the window. */
+void          fs_window_open            (FsWindow *self, GFile *file);
+FsSession    *fs_window_get_session     (FsWindow *self);
+/* Start playing as soon as a trace is open (the default; a setting). */
+void          fs_window_set_autoplay    (FsWindow *self, gboolean autoplay);
+
+/* What the content area shows: "empty", "loading", "error" or "graph". */
+const char   *fs_window_get_page        (FsWindow *self);
+/* The banner's text when it is shown (errors, warnings, status), else NULL. */
+const char   *fs_window_get_banner_text (FsWindow *self);
+const char   *fs_window_get_error_text  (FsWindow *self);
+
+FsGraphView  *fs_window_get_graph_view  (FsWindow *self);
+FsTimeline   *fs_window_get_timeline    (FsWindow *self);
+FsEventList  *fs_window_get_event_list  (FsWindow *self);
+FsInspector  *fs_window_get_inspector   (FsWindow *self);
+FsOutputView *fs_window_get_output_view (FsWindow *self);
+
+/* Frame statistics while playing (for the benchmark): intervals between
+ * frame-clock frames and graph paint times, in µs. */
+GArray       *fs_window_get_frame_intervals (FsWindow *self);
+
+G_END_DECLS
