@@ -1,0 +1,634 @@
+/* The tracefs backend, on real processes (needs root: skipped otherwise). */
+#include "tracer/tracer.h"
+#include "tracer/tracefs-tracer.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static gboolean
+need_root (void)
+{
+  if (geteuid () != 0)
+    {
+      g_test_skip ("the tracefs tracer needs root");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Records argv (or child_main) with the tracefs tracer; returns the finished
+ * trace and the root's wait status. */
+static FsTrace *
+record_full (char **argv, FsChildMain child_main, gpointer child_data, int *root_status,
+             void (*while_running) (GPid root))
+{
+  g_autoptr (GError) error = NULL;
+  FsTrace *trace = fs_trace_new ();
+  FsRecorder *rec = fs_recorder_new (trace, fs_recorder_now ());
+  FsTracerOptions options = { .quiet = TRUE };
+  FsTracer *tracer = fs_tracer_new (FS_TRACER_TRACEFS, rec, &options, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (tracer);
+
+  FsLaunch launch = { .child_main = child_main, .child_data = child_data, .argv = argv };
+  GPid pid = 0;
+  g_assert_true (fs_tracer_launch (tracer, &launch, &pid, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pid, >, 0);
+  if (while_running != NULL)
+    while_running (pid);
+  int status = -1;
+  g_assert_true (fs_tracer_run (tracer, &status, &error));
+  g_assert_no_error (error);
+  fs_tracer_free (tracer);
+  fs_recorder_free (rec);
+  g_assert_true (fs_trace_finish (trace, &error));
+  g_assert_no_error (error);
+  if (root_status != NULL)
+    *root_status = status;
+  return trace;
+}
+
+static FsTrace *
+record_command (const char *script, int *root_status)
+{
+  char *argv[] = { (char *) "/bin/sh", (char *) "-c", (char *) script, NULL };
+  return record_full (argv, NULL, NULL, root_status, NULL);
+}
+
+static void
+dump_trace (FsTrace *trace)
+{
+  gsize n;
+  const FsEvent *ev = fs_trace_events (trace, &n);
+  for (guint i = 0; i < fs_trace_n_processes (trace); i++)
+    {
+      FsProcess *p = fs_trace_process (trace, i);
+      g_autofree char *st = fs_exit_status_to_string (&p->exit);
+      g_test_message ("process %u pid %d parent %d name %s comm %s exit %s", i, p->pid,
+                      (int) p->parent, fs_trace_process_name (trace, i),
+                      fs_trace_string (trace, p->comm), st);
+    }
+  for (gsize i = 0; i < n; i++)
+    g_test_message ("%" G_GINT64_FORMAT " p%d %s sig %d u %d %d", ev[i].t_ns, (int) ev[i].process,
+                    fs_event_kind_name (ev[i].kind), ev[i].signal, (int) ev[i].u.send.target,
+                    (int) ev[i].u.deliver.code);
+}
+
+static const FsEvent *
+find_event (FsTrace *trace, FsEventKind kind, FsProcessId process, int signal)
+{
+  gsize n;
+  const FsEvent *ev = fs_trace_events (trace, &n);
+  for (gsize i = 0; i < n; i++)
+    if (ev[i].kind == kind && (process == FS_PROCESS_NONE || ev[i].process == process)
+        && (signal == 0 || ev[i].signal == signal))
+      return &ev[i];
+  return NULL;
+}
+
+static guint
+count_events (FsTrace *trace, FsEventKind kind, int signal)
+{
+  gsize n;
+  guint count = 0;
+  const FsEvent *ev = fs_trace_events (trace, &n);
+  for (gsize i = 0; i < n; i++)
+    if (ev[i].kind == kind && (signal == 0 || ev[i].signal == signal))
+      count++;
+  return count;
+}
+
+static FsProcessId
+child_of (FsTrace *trace, FsProcessId parent, guint index)
+{
+  guint n = 0;
+  const FsProcessId *children = fs_trace_children (trace, parent, &n);
+  g_assert_cmpuint (index, <, n);
+  return children[index];
+}
+
+static gboolean
+instances_of_exist (pid_t pid)
+{
+  g_auto (GStrv) names = fs_tracefs_list_instances ();
+  g_autofree char *prefix = g_strdup_printf ("%s%d", FS_TRACEFS_INSTANCE_PREFIX, pid);
+  for (char **n = names; *n != NULL; n++)
+    if (g_str_has_prefix (*n, prefix)
+        && ((*n)[strlen (prefix)] == '\0' || (*n)[strlen (prefix)] == '-'))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+our_instances_exist (void)
+{
+  return instances_of_exist (getpid ());
+}
+
+/* The instances are removed by a detached helper right after the run:
+ * allow it a moment. */
+static gboolean
+instances_of_gone (pid_t pid)
+{
+  for (int i = 0; i < 300; i++)
+    {
+      if (!instances_of_exist (pid))
+        return TRUE;
+      g_usleep (10 * 1000);
+    }
+  return FALSE;
+}
+
+/* ------------------------------------------------------------- tests */
+
+static void
+test_fork_exec_signal (void)
+{
+  if (!need_root ())
+    return;
+  int status = -1;
+  g_autoptr (FsTrace) trace =
+      record_command ("sleep 0.2 & sleep 0.05; kill -USR1 $!; wait", &status);
+  dump_trace (trace);
+
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+
+  FsProcessId root = child_of (trace, FS_PROCESS_NONE, 0);
+  FsProcess *rp = fs_trace_process (trace, root);
+  g_assert_cmpint (rp->exit.kind, ==, FS_EXIT_CODE);
+  g_assert_cmpint (rp->exit.value, ==, 0);
+
+  /* sh forks the background sleep (and the foreground one). */
+  guint n_children = 0;
+  fs_trace_children (trace, root, &n_children);
+  g_assert_cmpuint (n_children, ==, 2);
+  FsProcessId bg = child_of (trace, root, 0);
+  g_assert_nonnull (find_event (trace, FS_EVENT_FORK, root, 0));
+
+  const FsEvent *exec = find_event (trace, FS_EVENT_EXEC, bg, 0);
+  g_assert_nonnull (exec);
+  g_assert_true (g_str_has_suffix (fs_trace_string (trace, exec->u.exec.path), "/sleep"));
+  g_assert_cmpstr (fs_trace_string (trace, fs_trace_process (trace, bg)->comm), ==, "sleep");
+
+  const FsEvent *send = find_event (trace, FS_EVENT_SIGNAL_SEND, root, SIGUSR1);
+  g_assert_nonnull (send);
+  g_assert_cmpint (send->u.send.target_kind, ==, FS_TARGET_PROCESS);
+  g_assert_cmpuint (send->u.send.target, ==, bg);
+  g_assert_true (send->flags & FS_EVENT_FLAG_QUEUED);
+
+  const FsEvent *deliver = find_event (trace, FS_EVENT_SIGNAL_DELIVER, bg, SIGUSR1);
+  g_assert_nonnull (deliver);
+  g_assert_cmpint (deliver->u.deliver.action, ==, FS_ACTION_TERMINATE);
+  g_assert_cmpuint (deliver->u.deliver.sender, ==, root);
+
+  FsProcess *bp = fs_trace_process (trace, bg);
+  g_assert_cmpint (bp->exit.kind, ==, FS_EXIT_SIGNAL);
+  g_assert_cmpint (bp->exit.value, ==, SIGUSR1);
+  g_assert_cmpint (bp->reap_ns, !=, FS_TIME_NONE);
+  const FsEvent *reap = find_event (trace, FS_EVENT_REAP, root, 0);
+  g_assert_nonnull (reap);
+
+  /* The foreground sleep exited 0 and was reaped too. */
+  FsProcess *fg = fs_trace_process (trace, child_of (trace, root, 1));
+  g_assert_cmpint (fg->exit.kind, ==, FS_EXIT_CODE);
+  g_assert_cmpint (fg->exit.value, ==, 0);
+  g_assert_cmpint (fg->reap_ns, !=, FS_TIME_NONE);
+  g_assert_cmpuint (fs_trace_get_meta (trace)->lost_events, ==, 0);
+  g_assert_true (instances_of_gone (getpid ()));
+}
+
+static void
+test_exit_statuses (void)
+{
+  if (!need_root ())
+    return;
+  int status = -1;
+  g_autoptr (FsTrace) trace = record_command (
+      "exec 2>/dev/null; ulimit -c 0; sh -c 'exit 7'; sh -c 'kill -TERM $$'; sh -c 'kill -SEGV $$'; "
+      "sh -c 'kill -KILL $$'; exit 3", &status);
+  dump_trace (trace);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 3);
+
+  FsProcessId root = child_of (trace, FS_PROCESS_NONE, 0);
+  g_assert_cmpint (fs_trace_process (trace, root)->exit.value, ==, 3);
+  static const struct { FsExitKind kind; int value; } expected[] = {
+    { FS_EXIT_CODE, 7 }, { FS_EXIT_SIGNAL, SIGTERM }, { FS_EXIT_SIGNAL, SIGSEGV },
+    { FS_EXIT_SIGNAL, SIGKILL },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      FsProcess *p = fs_trace_process (trace, child_of (trace, root, i));
+      g_assert_cmpint (p->exit.kind, ==, expected[i].kind);
+      g_assert_cmpint (p->exit.value, ==, expected[i].value);
+      g_assert_cmpint (p->exit.core, ==, 0);
+      g_assert_cmpint (p->reap_ns, !=, FS_TIME_NONE);
+    }
+  /* The group-exit SIGKILL the kernel turns a fatal SIGTERM into is shown as
+   * the SIGTERM it stands for. */
+  FsProcessId termed = child_of (trace, root, 1);
+  const FsEvent *d = find_event (trace, FS_EVENT_SIGNAL_DELIVER, termed, 0);
+  g_assert_nonnull (d);
+  g_assert_cmpint (d->signal, ==, SIGTERM);
+  g_assert_cmpint (d->u.deliver.action, ==, FS_ACTION_TERMINATE);
+  g_assert_cmpuint (d->u.deliver.sender, ==, termed);
+}
+
+/* ---- child_main scenarios: sigwait, waitid, threads, group kill */
+
+static void *
+idle_thread (void *data)
+{
+  (void) data;
+  return NULL;
+}
+
+static void
+sigwait_main (gpointer data)
+{
+  sigset_t set;
+  siginfo_t info;
+  (void) data;
+
+  sigemptyset (&set);
+  sigaddset (&set, SIGUSR2);
+  sigprocmask (SIG_BLOCK, &set, NULL);
+
+  pthread_t thread;
+  if (pthread_create (&thread, NULL, idle_thread, NULL) == 0)
+    pthread_join (thread, NULL);
+
+  pid_t child = fork ();
+  if (child == 0)
+    {
+      kill (getppid (), SIGUSR2);
+      _exit (4);
+    }
+  if (sigwaitinfo (&set, &info) != SIGUSR2)
+    _exit (90);
+  siginfo_t wi;
+  memset (&wi, 0, sizeof wi);
+  if (waitid (P_ALL, 0, &wi, WEXITED) < 0 || wi.si_pid != child)
+    _exit (91);
+
+  /* A group of two, signalled as a group. */
+  pid_t a = fork ();
+  if (a == 0)
+    {
+      setpgid (0, 0);
+      pause ();
+      _exit (0);
+    }
+  setpgid (a, a);
+  pid_t b = fork ();
+  if (b == 0)
+    {
+      setpgid (0, a);
+      pause ();
+      _exit (0);
+    }
+  setpgid (b, a);
+  usleep (50000);
+  kill (-a, SIGHUP);
+  int st;
+  waitpid (a, &st, 0);
+  waitpid (b, &st, 0);
+  _exit (5);
+}
+
+static void
+test_sigwait_waitid_threads_group (void)
+{
+  if (!need_root ())
+    return;
+  int status = -1;
+  g_autoptr (FsTrace) trace = record_full (NULL, sigwait_main, NULL, &status, NULL);
+  dump_trace (trace);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 5);
+
+  /* The thread is a thread of the root, not a process. */
+  FsProcessId root = child_of (trace, FS_PROCESS_NONE, 0);
+  FsProcess *rp = fs_trace_process (trace, root);
+  g_assert_nonnull (rp->threads);
+  g_assert_cmpuint (rp->threads->len, ==, 1);
+  guint n_children = 0;
+  fs_trace_children (trace, root, &n_children);
+  g_assert_cmpuint (n_children, ==, 3);
+
+  /* The signal consumed by sigwaitinfo, with its sender. */
+  FsProcessId sender = child_of (trace, root, 0);
+  const FsEvent *d = find_event (trace, FS_EVENT_SIGNAL_DELIVER, root, SIGUSR2);
+  g_assert_nonnull (d);
+  g_assert_cmpint (d->u.deliver.action, ==, FS_ACTION_SIGWAIT);
+  g_assert_cmpuint (d->u.deliver.sender, ==, sender);
+
+  /* The child reaped by waitid(P_ALL) with its exit code. */
+  FsProcess *sp = fs_trace_process (trace, sender);
+  g_assert_cmpint (sp->exit.kind, ==, FS_EXIT_CODE);
+  g_assert_cmpint (sp->exit.value, ==, 4);
+  g_assert_cmpint (sp->reap_ns, !=, FS_TIME_NONE);
+
+  /* One send to the group, two deliveries. */
+  const FsEvent *gs = find_event (trace, FS_EVENT_SIGNAL_SEND, root, SIGHUP);
+  g_assert_nonnull (gs);
+  g_assert_cmpint (gs->u.send.target_kind, ==, FS_TARGET_GROUP);
+  g_assert_cmpint (fs_trace_process (trace, child_of (trace, root, 1))->pgid, ==,
+                   (int) gs->u.send.target);
+  g_assert_cmpint (fs_trace_process (trace, child_of (trace, root, 2))->pgid, ==,
+                   (int) gs->u.send.target);
+  g_assert_cmpuint (count_events (trace, FS_EVENT_SIGNAL_SEND, SIGHUP), ==, 1);
+  g_assert_cmpuint (count_events (trace, FS_EVENT_SIGNAL_DELIVER, SIGHUP), ==, 2);
+  for (guint i = 1; i <= 2; i++)
+    {
+      FsProcess *p = fs_trace_process (trace, child_of (trace, root, i));
+      g_assert_cmpint (p->exit.kind, ==, FS_EXIT_SIGNAL);
+      g_assert_cmpint (p->exit.value, ==, SIGHUP);
+    }
+}
+
+/* ---- a signal from outside the tree */
+
+static gpointer
+outside_kill_thread (gpointer data)
+{
+  GPid root = GPOINTER_TO_INT (data);
+  g_autofree char *cmd = g_strdup_printf ("kill -USR1 %d", root);
+  char *argv[] = { (char *) "/bin/sh", (char *) "-c", cmd, NULL };
+  g_autoptr (GError) error = NULL;
+  int wait_status = 0;
+
+  g_usleep (300 * 1000);
+  g_assert_true (our_instances_exist ());
+  g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &wait_status,
+                &error);
+  g_assert_no_error (error);
+  return NULL;
+}
+
+static GThread *outside_thread;
+
+static void
+start_outside_kill (GPid root)
+{
+  outside_thread = g_thread_new ("outside", outside_kill_thread, GINT_TO_POINTER (root));
+}
+
+static void
+test_outside_sender (void)
+{
+  if (!need_root ())
+    return;
+  char *argv[] = { (char *) "/bin/sh", (char *) "-c",
+                   (char *) "trap 'exit 3' USR1; while :; do sleep 0.05; done", NULL };
+  int status = -1;
+  g_autoptr (FsTrace) trace = record_full (argv, NULL, NULL, &status, start_outside_kill);
+  g_thread_join (outside_thread);
+  dump_trace (trace);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 3);
+
+  FsProcessId root = FS_PROCESS_NONE;
+  const FsEvent *send = NULL;
+  gsize n;
+  const FsEvent *ev = fs_trace_events (trace, &n);
+  for (gsize i = 0; i < n; i++)
+    if (ev[i].kind == FS_EVENT_SIGNAL_SEND && ev[i].signal == SIGUSR1)
+      send = &ev[i];
+  g_assert_nonnull (send);
+  /* The sender is the untraced shell, shown as an outside process. */
+  g_assert_cmpuint (send->process, !=, FS_PROCESS_KERNEL);
+  FsProcess *sender = fs_trace_process (trace, send->process);
+  g_assert_true (sender->flags & FS_PROCESS_FLAG_ATTACHED);
+  g_assert_cmpstr (fs_trace_string (trace, sender->comm), ==, "sh");
+  for (guint i = 0; i < fs_trace_n_processes (trace); i++)
+    if (fs_trace_process (trace, i)->parent == FS_PROCESS_NONE
+        && !(fs_trace_process (trace, i)->flags & FS_PROCESS_FLAG_ATTACHED))
+      root = i;
+  g_assert_cmpuint (send->u.send.target, ==, root);
+  const FsEvent *d = find_event (trace, FS_EVENT_SIGNAL_DELIVER, root, SIGUSR1);
+  g_assert_nonnull (d);
+  g_assert_cmpint (d->u.deliver.action, ==, FS_ACTION_HANDLER);
+  g_assert_cmpuint (d->u.deliver.sender, ==, send->process);
+  /* Only one send: no duplicate from the tree's own instance. */
+  g_assert_cmpuint (count_events (trace, FS_EVENT_SIGNAL_SEND, SIGUSR1), ==, 1);
+}
+
+/* ---- the top level and other instances are left alone */
+
+static char *
+read_tracefs (const char *file)
+{
+  g_autoptr (GError) error = NULL;
+  const char *dir = fs_tracefs_tracing_dir (&error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  char *contents = NULL;
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+static void
+test_top_level_untouched (void)
+{
+  if (!need_root ())
+    return;
+  static const char *const files[] = {
+    "tracing_on", "set_event", "current_tracer", "set_event_pid", "set_event_notrace_pid",
+    "trace_clock", "buffer_size_kb", "options/event-fork", "events/signal/signal_generate/filter",
+    "events/signal/signal_generate/enable",
+  };
+  g_autoptr (GPtrArray) before = g_ptr_array_new_with_free_func (g_free);
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    g_ptr_array_add (before, read_tracefs (files[i]));
+
+  g_autoptr (FsTrace) trace = record_command ("true", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *after = read_tracefs (files[i]);
+      g_assert_cmpstr (after, ==, g_ptr_array_index (before, i));
+    }
+  g_assert_true (instances_of_gone (getpid ()));
+}
+
+/* ---- stale instances */
+
+static void
+test_stale_instances (void)
+{
+  if (!need_root ())
+    return;
+  g_autoptr (GError) error = NULL;
+  const char *dir = fs_tracefs_tracing_dir (&error);
+  g_assert_no_error (error);
+
+  /* A pid that surely is dead: a child we reaped. */
+  pid_t dead = fork ();
+  if (dead == 0)
+    _exit (0);
+  waitpid (dead, NULL, 0);
+  g_autofree char *stale = g_strdup_printf ("%s/instances/%s%d", dir,
+                                            FS_TRACEFS_INSTANCE_PREFIX, dead);
+  g_autofree char *stale_ext = g_strdup_printf ("%s-ext", stale);
+  /* pid 1 lives; an instance that is not ours at all. */
+  g_autofree char *alive = g_strdup_printf ("%s/instances/%s1-test", dir,
+                                            FS_TRACEFS_INSTANCE_PREFIX);
+  g_autofree char *foreign = g_strdup_printf ("%s/instances/not-forkscope-%d", dir, dead);
+  g_assert_cmpint (mkdir (stale, 0755), ==, 0);
+  g_assert_cmpint (mkdir (stale_ext, 0755), ==, 0);
+  g_assert_cmpint (mkdir (alive, 0755), ==, 0);
+  g_assert_cmpint (mkdir (foreign, 0755), ==, 0);
+
+  g_autoptr (FsTrace) trace = record_command ("true", NULL);
+
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (stale_ext, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (alive, G_FILE_TEST_IS_DIR));
+  g_assert_true (g_file_test (foreign, G_FILE_TEST_IS_DIR));
+  g_assert_cmpint (rmdir (alive), ==, 0);
+  g_assert_cmpint (rmdir (foreign), ==, 0);
+}
+
+/* ---- SIGTERM of the recorder */
+
+static FsTracer *sigterm_tracer;
+
+static void
+on_sigterm (int sig)
+{
+  (void) sig;
+  fs_tracer_request_stop (sigterm_tracer);
+}
+
+static void
+test_sigterm_cleans_up (void)
+{
+  if (!need_root ())
+    return;
+  int ready[2];
+  g_assert_cmpint (pipe (ready), ==, 0);
+  pid_t recorder = fork ();
+  g_assert_cmpint (recorder, >=, 0);
+  if (recorder == 0)
+    {
+      g_autoptr (GError) error = NULL;
+      FsTrace *trace = fs_trace_new ();
+      FsRecorder *rec = fs_recorder_new (trace, fs_recorder_now ());
+      FsTracerOptions options = { .quiet = TRUE };
+      sigterm_tracer = fs_tracer_new (FS_TRACER_TRACEFS, rec, &options, &error);
+      if (sigterm_tracer == NULL)
+        _exit (10);
+      struct sigaction sa = { .sa_handler = on_sigterm };
+      sigaction (SIGTERM, &sa, NULL);
+      char *argv[] = { (char *) "sleep", (char *) "30", NULL };
+      FsLaunch launch = { .argv = argv };
+      GPid pid;
+      if (!fs_tracer_launch (sigterm_tracer, &launch, &pid, &error))
+        _exit (11);
+      if (write (ready[1], &pid, sizeof pid) != sizeof pid)
+        _exit (12);
+      int status;
+      if (!fs_tracer_run (sigterm_tracer, &status, &error))
+        _exit (13);
+      fs_tracer_free (sigterm_tracer);
+      fs_recorder_free (rec);
+      g_object_unref (trace);
+      _exit (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL ? 0 : 14);
+    }
+  close (ready[1]);
+  GPid sleeper = 0;
+  g_assert_cmpint (read (ready[0], &sleeper, sizeof sleeper), ==, sizeof sleeper);
+  close (ready[0]);
+
+  g_assert_true (instances_of_exist (recorder));
+
+  g_assert_cmpint (kill (recorder, SIGTERM), ==, 0);
+  int status = -1;
+  g_assert_cmpint (waitpid (recorder, &status, 0), ==, recorder);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_true (instances_of_gone (recorder));
+  /* The traced sleep was killed and reaped, not left behind. */
+  g_assert_cmpint (kill (sleeper, 0), ==, -1);
+  g_assert_cmpint (errno, ==, ESRCH);
+}
+
+/* ---- without root */
+
+static void
+test_not_root (void)
+{
+  if (!need_root ())
+    return;
+  pid_t child = fork ();
+  if (child == 0)
+    {
+      g_autoptr (GError) error = NULL;
+      if (setresgid (65534, 65534, 65534) < 0 || setresuid (65534, 65534, 65534) < 0)
+        _exit (20);
+      FsTrace *trace = fs_trace_new ();
+      FsRecorder *rec = fs_recorder_new (trace, fs_recorder_now ());
+      FsTracer *tracer = fs_tracer_new (FS_TRACER_TRACEFS, rec, NULL, &error);
+      if (tracer != NULL)
+        _exit (21);
+      if (!g_error_matches (error, FS_TRACER_ERROR, FS_TRACER_ERROR_PERMISSION))
+        _exit (22);
+      if (strstr (error->message, "root") == NULL
+          || strstr (error->message, "--tracer ptrace") == NULL)
+        _exit (23);
+      g_autofree char *why = NULL;
+      if (fs_tracer_resolve (FS_TRACER_AUTO, &why) != FS_TRACER_PTRACE)
+        _exit (24);
+      _exit (0);
+    }
+  int status = -1;
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+}
+
+static void
+test_command_not_found (void)
+{
+  if (!need_root ())
+    return;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FsTrace) trace = fs_trace_new ();
+  FsRecorder *rec = fs_recorder_new (trace, fs_recorder_now ());
+  FsTracer *tracer = fs_tracer_new (FS_TRACER_TRACEFS, rec, NULL, &error);
+  g_assert_no_error (error);
+  char *argv[] = { (char *) "/nonexistent/forkscope-no-such-command", NULL };
+  FsLaunch launch = { .argv = argv };
+  GPid pid;
+  g_assert_false (fs_tracer_launch (tracer, &launch, &pid, &error));
+  g_assert_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_NOT_FOUND);
+  fs_tracer_free (tracer);
+  fs_recorder_free (rec);
+  g_assert_true (instances_of_gone (getpid ()));
+  /* Reaped: no zombie left. */
+  g_assert_cmpint (waitpid (pid, NULL, WNOHANG), ==, -1);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/tracefs/fork-exec-signal", test_fork_exec_signal);
+  g_test_add_func ("/tracefs/exit-statuses", test_exit_statuses);
+  g_test_add_func ("/tracefs/sigwait-waitid-threads-group", test_sigwait_waitid_threads_group);
+  g_test_add_func ("/tracefs/outside-sender", test_outside_sender);
+  g_test_add_func ("/tracefs/top-level-untouched", test_top_level_untouched);
+  g_test_add_func ("/tracefs/stale-instances", test_stale_instances);
+  g_test_add_func ("/tracefs/sigterm-cleans-up", test_sigterm_cleans_up);
+  g_test_add_func ("/tracefs/not-root", test_not_root);
+  g_test_add_func ("/tracefs/command-not-found", test_command_not_found);
+  return g_test_run ();
+}

@@ -1,0 +1,323 @@
+/* test-ui-session.c: the app's document (playhead, stepping, playback) and the
+ * event list model (lazy rows, filters, search) without a display. */
+#include "ui/fs-session.h"
+#include "ui/fs-event-list-model.h"
+#include "ui/fs-event-format.h"
+#include "ui-test-trace.h"
+
+#include <string.h>
+
+static void
+test_seek (void)
+{
+  UiTestTrace t = ui_test_trace_new ();
+  g_autoptr (FsSession) session = fs_session_new ();
+  gint64 duration;
+
+  fs_session_set_trace (session, t.trace, "/tmp/x.fstrace", NULL);
+  duration = fs_session_get_duration (session);
+  g_assert_cmpint (duration, ==, fs_trace_duration (t.trace));
+  g_assert_cmpint (fs_session_get_time (session), ==, 0);
+  g_assert_cmpuint (fs_session_get_current_event (session), ==, FS_EVENT_NONE);
+
+  fs_session_seek (session, 2 * UI_TEST_S + 10);
+  g_assert_cmpint (fs_session_get_time (session), ==, 2 * UI_TEST_S + 10);
+  g_assert_cmpuint (fs_session_get_current_event (session), ==,
+                    fs_trace_event_at_or_before (t.trace, 2 * UI_TEST_S + 10));
+  g_assert_cmpint (fs_trace_event (t.trace, fs_session_get_current_event (session))->kind, ==,
+                   FS_EVENT_SIGNAL_SEND);
+
+  /* Clamped to the trace. */
+  fs_session_seek (session, -5);
+  g_assert_cmpint (fs_session_get_time (session), ==, 0);
+  fs_session_seek (session, duration * 3);
+  g_assert_cmpint (fs_session_get_time (session), ==, duration);
+  g_assert_true (fs_session_is_at_end (session));
+
+  fs_session_go_home (session);
+  g_assert_cmpint (fs_session_get_time (session), ==, 0);
+  fs_session_go_end (session);
+  g_assert_cmpuint (fs_session_get_current_event (session), ==, fs_trace_n_events (t.trace) - 1);
+  g_object_unref (t.trace);
+}
+
+static void
+count_notify (GObject *object, GParamSpec *pspec, guint *counter)
+{
+  (*counter)++;
+}
+
+static void
+test_step (void)
+{
+  UiTestTrace t = ui_test_trace_new ();
+  g_autoptr (FsSession) session = fs_session_new ();
+  gsize n = fs_trace_n_events (t.trace);
+  guint notified = 0;
+
+  fs_session_set_trace (session, t.trace, NULL, NULL);
+  g_signal_connect (session, "notify::current-event", G_CALLBACK (count_notify), &notified);
+
+  /* Forward through every event, one at a time, in order. */
+  for (gsize i = 0; i < n; i++)
+    {
+      g_assert_true (fs_session_step (session, 1));
+      g_assert_cmpuint (fs_session_get_current_event (session), ==, i);
+      g_assert_cmpint (fs_session_get_time (session), ==, fs_trace_event (t.trace, i)->t_ns);
+    }
+  g_assert_cmpuint (notified, ==, n);
+  g_assert_false (fs_session_step (session, 1));
+
+  /* And back. */
+  for (gsize i = n - 1; i > 0; i--)
+    {
+      g_assert_true (fs_session_step (session, -1));
+      g_assert_cmpuint (fs_session_get_current_event (session), ==, i - 1);
+    }
+  g_assert_true (fs_session_step (session, -1));
+  g_assert_cmpuint (fs_session_get_current_event (session), ==, FS_EVENT_NONE);
+  g_assert_false (fs_session_step (session, -1));
+
+  /* From between two events, back lands on the one just passed. */
+  fs_session_seek (session, 3 * UI_TEST_S);
+  g_assert_true (fs_session_step (session, -1));
+  g_assert_cmpint (fs_session_get_time (session), ==, 2 * UI_TEST_S + 50000);
+  g_object_unref (t.trace);
+}
+
+static void
+test_play_real_time (void)
+{
+  UiTestTrace t = ui_test_trace_new ();
+  g_autoptr (FsSession) session = fs_session_new ();
+
+  fs_session_set_trace (session, t.trace, NULL, NULL);
+  fs_session_advance (session, G_USEC_PER_SEC);
+  g_assert_cmpint (fs_session_get_time (session), ==, 0);   /* not playing */
+
+  fs_session_set_playing (session, TRUE);
+  fs_session_advance (session, G_USEC_PER_SEC);
+  g_assert_cmpint (fs_session_get_time (session), ==, UI_TEST_S);
+  fs_session_set_speed (session, 2.0);
+  fs_session_advance (session, G_USEC_PER_SEC / 2);
+  g_assert_cmpint (fs_session_get_time (session), ==, 2 * UI_TEST_S);
+  /* Events at exactly the playhead time count as happened. */
+  g_assert_cmpint (fs_trace_event (t.trace, fs_session_get_current_event (session))->kind, ==,
+                   FS_EVENT_SIGNAL_SEND);
+
+  /* Past the end: stops there. */
+  fs_session_advance (session, 10 * G_USEC_PER_SEC);
+  g_assert_false (fs_session_get_playing (session));
+  g_assert_true (fs_session_is_at_end (session));
+
+  /* Play at the end starts over; with loop on it wraps and keeps playing. */
+  fs_session_set_loop (session, TRUE);
+  fs_session_set_playing (session, TRUE);
+  g_assert_cmpint (fs_session_get_time (session), ==, 0);
+  fs_session_advance (session, 10 * G_USEC_PER_SEC);
+  g_assert_true (fs_session_get_playing (session));
+  g_assert_cmpint (fs_session_get_time (session), ==, 0);
+
+  /* Speed is clamped to 0.1×–100×. */
+  fs_session_set_speed (session, 1000);
+  g_assert_cmpfloat (fs_session_get_speed (session), ==, FS_SESSION_MAX_SPEED);
+  fs_session_set_speed (session, 0.001);
+  g_assert_cmpfloat (fs_session_get_speed (session), ==, FS_SESSION_MIN_SPEED);
+  g_object_unref (t.trace);
+}
+
+static void
+test_play_step_mode (void)
+{
+  UiTestTrace t = ui_test_trace_new ();
+  g_autoptr (FsSession) session = fs_session_new ();
+  gint64 step_us = (gint64) (FS_SESSION_STEP_SECONDS * G_USEC_PER_SEC);
+  gsize n = fs_trace_n_events (t.trace);
+
+  fs_session_set_trace (session, t.trace, NULL, NULL);
+  fs_session_set_step_mode (session, TRUE);
+  fs_session_set_playing (session, TRUE);
+
+  /* Every event gets the same screen time, however far apart they are. */
+  for (gsize i = 0; i < n; i++)
+    {
+      fs_session_advance (session, step_us);
+      g_assert_cmpuint (fs_session_get_current_event (session), ==, i);
+    }
+
+  /* Half a step between two events glides the playhead halfway. */
+  g_assert_false (fs_session_get_playing (session));        /* stopped at the end */
+  fs_session_seek_event (session, 8);
+  fs_session_set_playing (session, TRUE);
+  fs_session_advance (session, step_us / 2);
+  g_assert_cmpuint (fs_session_get_current_event (session), ==, 8);
+  g_assert_cmpint (fs_session_get_time (session), ==,
+                   (fs_trace_event (t.trace, 8)->t_ns + fs_trace_event (t.trace, 9)->t_ns) / 2);
+
+  /* At 100× the rest of the trace is done in a few frames and playback stops. */
+  fs_session_set_speed (session, 100);
+  for (int frame = 0; frame < 20 && fs_session_get_playing (session); frame++)
+    fs_session_advance (session, 16667);
+  g_assert_false (fs_session_get_playing (session));
+  g_assert_true (fs_session_is_at_end (session));
+  g_object_unref (t.trace);
+}
+
+static void
+test_select_process (void)
+{
+  UiTestTrace t = ui_test_trace_new ();
+  g_autoptr (FsSession) session = fs_session_new ();
+
+  fs_session_set_trace (session, t.trace, NULL, NULL);
+  g_assert_cmpuint (fs_session_get_selected_process (session), ==, FS_PROCESS_NONE);
+  fs_session_select_process (session, t.worker2);
+  g_assert_cmpuint (fs_session_get_selected_process (session), ==, t.worker2);
+  fs_session_select_process (session, 999);     /* not in the trace */
+  g_assert_cmpuint (fs_session_get_selected_process (session), ==, FS_PROCESS_NONE);
+  g_object_unref (t.trace);
+}
+
+static guint
+count_kind (FsTrace *trace, FsEventKind a, FsEventKind b)
+{
+  guint count = 0;
+  for (gsize i = 0; i < fs_trace_n_events (trace); i++)
+    if (fs_trace_event (trace, i)->kind == a || fs_trace_event (trace, i)->kind == b)
+      count++;
+  return count;
+}
+
+static void
+test_event_model (void)
+{
+  UiTestTrace t = ui_test_trace_new ();
+  g_autoptr (FsEventListModel) model = fs_event_list_model_new ();
+  GListModel *list = G_LIST_MODEL (model);
+  g_autoptr (FsEventItem) item = NULL;
+  guint n;
+
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+  fs_event_list_model_set_trace (model, t.trace);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, fs_trace_n_events (t.trace));
+  g_assert_true (g_list_model_get_item_type (list) == FS_TYPE_EVENT_ITEM);
+  item = g_list_model_get_item (list, 5);
+  g_assert_cmpuint (fs_event_item_get_index (item), ==, 5);
+  g_assert_null (g_list_model_get_item (list, 10000));
+
+  /* Kind filter. */
+  fs_event_list_model_set_filter (model, (1u << FS_EVENT_SIGNAL_SEND) | (1u << FS_EVENT_SIGNAL_DELIVER),
+                                  FS_PROCESS_NONE, 0, NULL);
+  n = g_list_model_get_n_items (list);
+  g_assert_cmpuint (n, ==, t.n_signal_events);
+  g_assert_cmpuint (n, ==, count_kind (t.trace, FS_EVENT_SIGNAL_SEND, FS_EVENT_SIGNAL_DELIVER));
+  for (guint i = 0; i < n; i++)
+    {
+      guint8 kind = fs_trace_event (t.trace, fs_event_list_model_get_event (model, i))->kind;
+      g_assert_true (kind == FS_EVENT_SIGNAL_SEND || kind == FS_EVENT_SIGNAL_DELIVER);
+    }
+
+  /* Process filter: worker1's events, including signals sent to it and its fork. */
+  fs_event_list_model_set_filter (model, FS_EVENT_KINDS_ALL, t.worker1, 0, NULL);
+  n = g_list_model_get_n_items (list);
+  g_assert_cmpuint (n, >=, 6);
+  for (guint i = 0; i < n; i++)
+    {
+      const FsEvent *ev = fs_trace_event (t.trace, fs_event_list_model_get_event (model, i));
+      g_assert_true (ev->process == t.worker1
+                     || (ev->kind == FS_EVENT_FORK && ev->u.fork.child == t.worker1)
+                     || (ev->kind == FS_EVENT_REAP && ev->u.reap.child == t.worker1)
+                     || (ev->kind == FS_EVENT_SIGNAL_SEND && ev->u.send.target == t.worker1));
+    }
+
+  /* Search: case-insensitive, over output text, names and signals. */
+  fs_event_list_model_set_filter (model, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, 0, "EXPENSIVE");
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 4);
+  fs_event_list_model_set_filter (model, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, 0, "ordered-results");
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);     /* the exec's path */
+  fs_event_list_model_set_filter (model, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, 0, "no such text");
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+
+  /* Signal filter combined with a process. */
+  fs_event_list_model_set_filter (model, FS_EVENT_KINDS_ALL, t.worker2, SIGCONT, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);   /* sent CONT, got CONT (send + deliver) */
+
+  /* Rows map back to the event at or before an index. */
+  fs_event_list_model_set_filter (model, 1u << FS_EVENT_OUTPUT, FS_PROCESS_NONE, 0, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, t.n_outputs);
+  g_assert_cmpuint (fs_event_list_model_find_row (model, 0), ==, G_MAXUINT);
+  g_assert_cmpuint (fs_event_list_model_find_row (model, fs_trace_n_events (t.trace) - 1), ==, t.n_outputs - 1);
+  g_assert_cmpuint (fs_event_list_model_get_event (model, fs_event_list_model_find_row (model, 6)), <=, 6);
+
+  /* Clearing the filter shows everything again without an index array. */
+  fs_event_list_model_set_filter (model, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, 0, "");
+  g_assert_false (fs_event_list_model_is_filtered (model));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, fs_trace_n_events (t.trace));
+  g_object_unref (t.trace);
+}
+
+static void
+items_changed_cb (GListModel *list, guint position, guint removed, guint added, guint *calls)
+{
+  (*calls)++;
+}
+
+static void
+test_event_model_signals (void)
+{
+  UiTestTrace t = ui_test_trace_new ();
+  g_autoptr (FsEventListModel) model = fs_event_list_model_new ();
+  guint calls = 0;
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &calls);
+  fs_event_list_model_set_trace (model, t.trace);
+  g_assert_cmpuint (calls, ==, 1);
+  fs_event_list_model_set_filter (model, 1u << FS_EVENT_EXIT, FS_PROCESS_NONE, 0, NULL);
+  g_assert_cmpuint (calls, ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+  g_object_unref (t.trace);
+}
+
+static void
+test_format (void)
+{
+  UiTestTrace t = ui_test_trace_new ();
+  g_autofree char *d1 = fs_format_duration (1500);
+  g_autofree char *d2 = fs_format_duration (2 * UI_TEST_S + 500 * UI_TEST_MS);
+  g_autofree char *clock = fs_format_clock (5 * UI_TEST_S + 1234567);
+  g_autofree char *process = fs_format_process (t.trace, t.worker1);
+  g_autofree char *kernel = fs_format_process (t.trace, FS_PROCESS_KERNEL);
+  g_autofree char *axis = fs_format_axis_time (1500 * UI_TEST_MS, 500 * UI_TEST_MS);
+  const char *const quoted[] = { "echo", "hello world", "it's", NULL };
+  g_autofree char *argv = fs_format_argv (quoted);
+  g_autofree char *send = NULL;
+  gsize first;
+
+  g_assert_cmpstr (d1, ==, "1.500 µs");
+  g_assert_cmpstr (d2, ==, "2.500000 s");
+  g_assert_cmpstr (clock, ==, "5.001 234 567 s");
+  g_assert_cmpstr (process, ==, "worker1 [101]");
+  g_assert_cmpstr (kernel, ==, "kernel");
+  g_assert_cmpstr (axis, ==, "1.5 s");
+  g_assert_cmpstr (argv, ==, "echo 'hello world' 'it'\\''s'");
+
+  fs_trace_range (t.trace, 2 * UI_TEST_S, 2 * UI_TEST_S + 1, &first);
+  send = fs_format_event_details (t.trace, fs_trace_event (t.trace, first));
+  g_assert_nonnull (strstr (send, "SIGCONT → main [100]"));
+  g_object_unref (t.trace);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/ui/session/seek", test_seek);
+  g_test_add_func ("/ui/session/step", test_step);
+  g_test_add_func ("/ui/session/play-real-time", test_play_real_time);
+  g_test_add_func ("/ui/session/play-step-mode", test_play_step_mode);
+  g_test_add_func ("/ui/session/select-process", test_select_process);
+  g_test_add_func ("/ui/event-model/filters", test_event_model);
+  g_test_add_func ("/ui/event-model/items-changed", test_event_model_signals);
+  g_test_add_func ("/ui/format", test_format);
+  return g_test_run ();
+}

@@ -1,0 +1,427 @@
+/* test-ui-window.c: the main window under a real (virtual) display — open a
+ * trace, seek, step, filter the event list, select a process, read the
+ * inspector, play with the frame clock, export, and bad files. */
+#include "ui/fs-application.h"
+#include "ui/fs-window.h"
+#include "ui/fs-export-dialog.h"
+#include "core/trace-file.h"
+#include "ui-test-trace.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+typedef struct {
+  char *dir;
+  char *trace_path;
+  UiTestTrace t;
+  FsWindow *window;
+} Fixture;
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until cond(data) holds; fails after timeout_ms. */
+static void
+spin_until (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (!cond (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  g_assert_false (timed_out);
+}
+
+static void
+spin_for (guint ms)
+{
+  gboolean done = FALSE;
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+not_loading (gpointer data)
+{
+  const char *page = fs_window_get_page (FS_WINDOW (data));
+  const char *banner = fs_window_get_banner_text (FS_WINDOW (data));
+  return g_strcmp0 (page, "loading") != 0 && (banner == NULL || !g_str_has_prefix (banner, "Loading"));
+}
+
+static void
+open_path (FsWindow *window, const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+
+  fs_window_open (window, file);
+  spin_until (not_loading, window, 10000);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("forkscope-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->trace_path = g_build_filename (f->dir, "ordered.fstrace", NULL);
+  f->t = ui_test_trace_new ();
+  g_assert_true (fs_trace_save (f->t.trace, f->trace_path, &error));
+  g_assert_no_error (error);
+
+  f->window = fs_window_new (NULL);
+  fs_window_set_autoplay (f->window, FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  spin_for (20);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->trace_path);
+  g_object_unref (f->t.trace);
+}
+
+static void
+test_open (Fixture *f, gconstpointer data)
+{
+  FsSession *session = fs_window_get_session (f->window);
+  FsTrace *trace;
+
+  g_assert_cmpstr (fs_window_get_page (f->window), ==, "empty");
+  /* Nothing to play yet. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.play-pause", NULL);
+  g_assert_false (fs_session_get_playing (session));
+  open_path (f->window, f->trace_path);
+  g_assert_cmpstr (fs_window_get_page (f->window), ==, "graph");
+  g_assert_null (fs_window_get_banner_text (f->window));
+  trace = fs_session_get_trace (session);
+  g_assert_nonnull (trace);
+  g_assert_cmpuint (fs_trace_n_events (trace), ==, fs_trace_n_events (f->t.trace));
+  g_assert_cmpuint (fs_trace_n_processes (trace), ==, 3);
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (f->window)), "ordered.fstrace"));
+}
+
+static void
+test_seek_and_step (Fixture *f, gconstpointer data)
+{
+  FsSession *session = fs_window_get_session (f->window);
+  FsEventList *list = fs_window_get_event_list (f->window);
+  FsOutputView *output = fs_window_get_output_view (f->window);
+
+  open_path (f->window, f->trace_path);
+
+  /* Keyboard actions step through events; the event list follows. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.step-next", NULL));
+  g_assert_cmpuint (fs_session_get_current_event (session), ==, 0);
+  g_assert_cmpuint (fs_event_list_get_selected_row (list), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.step-next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.step-next", NULL);
+  g_assert_cmpuint (fs_session_get_current_event (session), ==, 2);
+  g_assert_cmpuint (fs_event_list_get_selected_row (list), ==, 2);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.step-prev", NULL);
+  g_assert_cmpuint (fs_session_get_current_event (session), ==, 1);
+
+  /* Seeking by time: output lines up to the playhead are shown. */
+  g_assert_cmpuint (fs_output_view_get_n_visible (output), ==, 0);
+  fs_session_seek (session, 3 * UI_TEST_S);
+  g_assert_cmpuint (fs_output_view_get_n_visible (output), ==, 3);
+  {
+    g_autofree char *text = fs_output_view_get_text (output);
+    g_assert_nonnull (strstr (text, "All children started."));
+    g_assert_null (strstr (text, "operation complete"));
+  }
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.end", NULL);
+  g_assert_true (fs_session_is_at_end (session));
+  g_assert_cmpuint (fs_output_view_get_n_visible (output), ==, f->t.n_outputs);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.home", NULL);
+  g_assert_cmpint (fs_session_get_time (session), ==, 0);
+
+  /* Speed keys walk the 1-2-5 ladder. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.faster", NULL);
+  g_assert_cmpfloat (fs_session_get_speed (session), ==, 2.0);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.slower", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.slower", NULL);
+  g_assert_cmpfloat (fs_session_get_speed (session), ==, 0.5);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.step-mode", NULL);
+  g_assert_true (fs_session_get_step_mode (session));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.loop", NULL);
+  g_assert_true (fs_session_get_loop (session));
+}
+
+static void
+test_filter_event_list (Fixture *f, gconstpointer data)
+{
+  FsSession *session = fs_window_get_session (f->window);
+  FsEventList *list = fs_window_get_event_list (f->window);
+  GListModel *model = G_LIST_MODEL (fs_event_list_get_model (list));
+  gsize index;
+
+  open_path (f->window, f->trace_path);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, fs_trace_n_events (f->t.trace));
+
+  fs_event_list_set_kind_filter (list, FS_KIND_FILTER_SIGNALS);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, f->t.n_signal_events);
+  fs_event_list_set_search (list, "worker2");
+  /* Signal events involving worker2 by name: its send, main's send to it, both deliveries. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+
+  fs_event_list_set_kind_filter (list, FS_KIND_FILTER_ALL);
+  fs_event_list_set_search (list, "complete");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+
+  /* Selecting a row seeks the playhead to its event. */
+  fs_event_list_activate_row (list, 1);
+  index = fs_event_list_model_get_event (fs_event_list_get_model (list), 1);
+  g_assert_cmpuint (fs_session_get_current_event (session), ==, index);
+  g_assert_cmpint (fs_session_get_time (session), ==, fs_trace_event (f->t.trace, index)->t_ns);
+
+  fs_event_list_set_search (list, NULL);
+  fs_event_list_set_process_filter (list, f->t.worker1);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      const FsEvent *ev = fs_trace_event (f->t.trace, fs_event_list_model_get_event (fs_event_list_get_model (list), i));
+      g_assert_true (ev->process == f->t.worker1 || ev->process == f->t.main_id);
+    }
+  fs_event_list_set_process_filter (list, FS_PROCESS_NONE);
+  fs_event_list_set_signal_filter (list, SIGCONT);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, f->t.n_signal_events);
+}
+
+static void
+test_inspector (Fixture *f, gconstpointer data)
+{
+  FsSession *session = fs_window_get_session (f->window);
+  FsInspector *inspector = fs_window_get_inspector (f->window);
+  g_autofree char *empty = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *later = NULL;
+  g_autofree char *main_text = NULL;
+
+  open_path (f->window, f->trace_path);
+  empty = fs_inspector_get_text (inspector);
+  g_assert_nonnull (strstr (empty, "Click a process"));
+
+  fs_session_seek (session, 1 * UI_TEST_S);
+  fs_session_select_process (session, f->t.worker2);
+  text = fs_inspector_get_text (inspector);
+  g_assert_nonnull (strstr (text, "worker2"));
+  g_assert_nonnull (strstr (text, "pid 102"));
+  g_assert_nonnull (strstr (text, "Parent  main [100]"));
+  g_assert_nonnull (strstr (text, "Exit status  code 3"));
+  g_assert_nonnull (strstr (text, "Reaped"));
+  g_assert_nonnull (strstr (text, "by main [100]"));
+  g_assert_nonnull (strstr (text, "Signals sent (1)"));
+  g_assert_nonnull (strstr (text, "SIGCONT → main [100]"));
+  g_assert_nonnull (strstr (text, "Signals received (1)"));
+  g_assert_nonnull (strstr (text, "consumed by sigwait"));
+  g_assert_nonnull (strstr (text, "Output (2)"));
+  g_assert_nonnull (strstr (text, "slightly expensive operation complete."));
+  g_assert_nonnull (strstr (text, "State  running"));
+
+  /* The state follows the playhead. */
+  fs_session_go_end (session);
+  later = fs_inspector_get_text (inspector);
+  g_assert_nonnull (strstr (later, "State  gone"));
+
+  fs_session_select_process (session, f->t.main_id);
+  fs_session_seek (session, 3 * UI_TEST_S);
+  main_text = fs_inspector_get_text (inspector);
+  g_assert_nonnull (strstr (main_text, "Exec history (1)"));
+  g_assert_nonnull (strstr (main_text, "/usr/local/bin/ordered-results  ./ordered-results --verbose"));
+  g_assert_nonnull (strstr (main_text, "blocked (sigwait)"));
+  g_assert_nonnull (strstr (main_text, "Parent  none (root)"));
+}
+
+static void
+test_graph_click (Fixture *f, gconstpointer data)
+{
+  FsSession *session = fs_window_get_session (f->window);
+  FsGraphView *graph = fs_window_get_graph_view (f->window);
+  int width, height;
+  gboolean seen[3] = { FALSE, FALSE, FALSE };
+
+  open_path (f->window, f->trace_path);
+  spin_for (200);               /* allocate and draw */
+  width = gtk_widget_get_width (GTK_WIDGET (graph));
+  height = gtk_widget_get_height (GTK_WIDGET (graph));
+  g_assert_cmpint (width, >, 200);
+  g_assert_cmpint (height, >, 200);
+
+  /* Every process is somewhere on screen after fit-to-window. */
+  for (int y = 0; y < height; y += 4)
+    for (int x = 0; x < width; x += 4)
+      {
+        FsProcessId id = fs_graph_view_hit_test (graph, x, y);
+        if (id != FS_PROCESS_NONE)
+          {
+            g_assert_cmpuint (id, <, 3);
+            seen[id] = TRUE;
+          }
+      }
+  g_assert_true (seen[0] && seen[1] && seen[2]);
+
+  /* Zooming in keeps the point under the pointer fixed. */
+  {
+    double before = fs_graph_view_get_zoom (graph);
+    fs_graph_view_zoom_by (graph, 2.0, width / 2.0, height / 2.0);
+    g_assert_cmpfloat (fs_graph_view_get_zoom (graph), >, before * 1.9);
+    gtk_widget_activate_action (GTK_WIDGET (f->window), "win.zoom-fit", NULL);
+    spin_for (50);
+    g_assert_cmpfloat_with_epsilon (fs_graph_view_get_zoom (graph), before, 1e-6);
+  }
+
+  g_assert_cmpuint (fs_session_get_selected_process (session), ==, FS_PROCESS_NONE);
+  (void) session;
+}
+
+static gboolean
+at_end_and_stopped (gpointer data)
+{
+  FsSession *session = data;
+  return fs_session_is_at_end (session) && !fs_session_get_playing (session);
+}
+
+static void
+test_playback (Fixture *f, gconstpointer data)
+{
+  FsSession *session = fs_window_get_session (f->window);
+  GArray *intervals = fs_window_get_frame_intervals (f->window);
+
+  open_path (f->window, f->trace_path);
+  fs_session_set_speed (session, 5);        /* 5 s of trace in ~1 s */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.play-pause", NULL));
+  g_assert_true (fs_session_get_playing (session));
+  spin_until (at_end_and_stopped, session, 10000);
+  /* Driven by the frame clock: several frames went by. */
+  g_assert_cmpuint (intervals->len, >=, 3);
+  g_assert_cmpuint (fs_session_get_current_event (session), ==, fs_trace_n_events (f->t.trace) - 1);
+}
+
+static void
+test_export (Fixture *f, gconstpointer data)
+{
+  FsSession *session = fs_window_get_session (f->window);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dot_path = g_build_filename (f->dir, "graph.dot", NULL);
+  g_autofree char *png_path = g_build_filename (f->dir, "graph.png", NULL);
+  g_autofree char *json_path = g_build_filename (f->dir, "trace.json", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  FsExportDialog *dialog;
+
+  open_path (f->window, f->trace_path);
+  fs_session_go_end (session);
+  dialog = fs_export_dialog_new (GTK_WINDOW (f->window), session, FALSE);
+
+  fs_export_dialog_set_kind (dialog, FS_EXPORT_DOT);
+  g_assert_true (fs_export_dialog_export_to (dialog, dot_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (dot_path, &contents, &length, NULL));
+  g_assert_nonnull (strstr (contents, "digraph"));
+  g_assert_nonnull (strstr (contents, "worker1"));
+  g_clear_pointer (&contents, g_free);
+
+  fs_export_dialog_set_kind (dialog, FS_EXPORT_GRAPH_PNG);
+  g_assert_true (fs_export_dialog_export_to (dialog, png_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (png_path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
+  g_clear_pointer (&contents, g_free);
+
+  fs_export_dialog_set_kind (dialog, FS_EXPORT_TRACE_JSON);
+  g_assert_true (fs_export_dialog_export_to (dialog, json_path, &error));
+  g_assert_true (g_file_get_contents (json_path, &contents, &length, NULL));
+  g_assert_nonnull (strstr (contents, "\"forkscope-trace\""));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_bad_file (Fixture *f, gconstpointer data)
+{
+  g_autofree char *bad = g_build_filename (f->dir, "garbage.fstrace", NULL);
+  g_autofree char *missing = g_build_filename (f->dir, "missing.fstrace", NULL);
+  const char *banner;
+
+  g_assert_true (g_file_set_contents (bad, "this is not a trace at all, just text\n", -1, NULL));
+  open_path (f->window, bad);
+  g_assert_cmpstr (fs_window_get_page (f->window), ==, "error");
+  /* The reader's own message, naming the file. */
+  g_assert_nonnull (strstr (fs_window_get_error_text (f->window), "garbage.fstrace"));
+  banner = fs_window_get_banner_text (f->window);
+  g_assert_nonnull (banner);
+  g_assert_true (g_str_has_prefix (banner, "Could not open the trace"));
+  g_assert_null (fs_session_get_trace (fs_window_get_session (f->window)));
+
+  open_path (f->window, missing);
+  g_assert_cmpstr (fs_window_get_page (f->window), ==, "error");
+  g_assert_nonnull (strstr (fs_window_get_error_text (f->window), "missing.fstrace"));
+
+  /* A good file afterwards opens normally. */
+  open_path (f->window, f->trace_path);
+  g_assert_cmpstr (fs_window_get_page (f->window), ==, "graph");
+  g_assert_null (fs_window_get_banner_text (f->window));
+}
+
+static void
+test_truncated_file (Fixture *f, gconstpointer data)
+{
+  g_autofree char *cut = g_build_filename (f->dir, "cut.fstrace", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  FsTrace *trace;
+  const char *banner;
+
+  g_assert_true (g_file_get_contents (f->trace_path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (cut, contents, (gssize) (length * 3 / 4), NULL));
+  open_path (f->window, cut);
+  g_assert_cmpstr (fs_window_get_page (f->window), ==, "graph");
+  trace = fs_session_get_trace (fs_window_get_session (f->window));
+  g_assert_nonnull (trace);
+  g_assert_cmpuint (fs_trace_n_events (trace), <, fs_trace_n_events (f->t.trace));
+  banner = fs_window_get_banner_text (f->window);
+  g_assert_nonnull (banner);
+  g_assert_true (g_str_has_prefix (banner, "This trace is incomplete"));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  fs_application_ensure_resources ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/ui/window/open", test_open);
+  ADD ("/ui/window/seek-and-step", test_seek_and_step);
+  ADD ("/ui/window/filter-event-list", test_filter_event_list);
+  ADD ("/ui/window/inspector", test_inspector);
+  ADD ("/ui/window/graph-hit-test-and-zoom", test_graph_click);
+  ADD ("/ui/window/playback", test_playback);
+  ADD ("/ui/window/export", test_export);
+  ADD ("/ui/window/bad-file", test_bad_file);
+  ADD ("/ui/window/truncated-file", test_truncated_file);
+#undef ADD
+  return g_test_run ();
+}
