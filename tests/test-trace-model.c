@@ -219,6 +219,31 @@ test_standard_signals_coalesce (void)
 }
 
 static void
+test_same_time_send_after_delivery (void)
+{
+  /* A kernel SIGCHLD recorded from the receiver: delivery first, send second,
+   * same time.  They still pair, and nothing stays in flight. */
+  g_autoptr(FsTrace) trace = fs_trace_new ();
+  FsProcessId a = fs_trace_add_process (trace, 1, FS_PROCESS_NONE, 0, "a");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) flying = NULL;
+  FsEvent *ev;
+
+  ev = fs_trace_append (trace, 10, a, FS_EVENT_SIGNAL_DELIVER);
+  ev->signal = SIGCHLD;
+  ev->u.deliver.sender = FS_PROCESS_KERNEL;
+  ev->u.deliver.action = FS_ACTION_IGNORED;
+  ev = fs_trace_append (trace, 10, FS_PROCESS_KERNEL, FS_EVENT_SIGNAL_SEND);
+  ev->signal = SIGCHLD;
+  ev->u.send.target = a;
+  g_assert_true (fs_trace_finish (trace, &error));
+  g_assert_cmpuint (fs_trace_signal_partner (trace, 0), ==, 1);
+  g_assert_cmpuint (fs_trace_signal_partner (trace, 1), ==, 0);
+  flying = fs_trace_signals_in_flight (trace, 10);
+  g_assert_cmpuint (flying->len, ==, 0);
+}
+
+static void
 test_many_flights_use_checkpoints (void)
 {
   /* 5000 sends, each delivered 3 events later; one never delivered. */
@@ -296,6 +321,7 @@ main (int argc, char **argv)
   g_test_add_func ("/FsTrace/invalid-references", test_invalid_references);
   g_test_add_func ("/FsTrace/standard-signals-coalesce", test_standard_signals_coalesce);
   g_test_add_func ("/FsTrace/many-flights", test_many_flights_use_checkpoints);
+  g_test_add_func ("/FsTrace/same-time-send-after-delivery", test_same_time_send_after_delivery);
   g_test_add_func ("/FsTrace/signal-names", test_signal_names);
   return g_test_run ();
 }
