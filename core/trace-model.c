@@ -59,6 +59,7 @@ struct _FsTrace
   guint32 *state_offsets;
   StateChange *states;
   guint32 *partner;           /* per event, NO_INDEX when none */
+  guint32 *by_pgid;           /* process ids sorted by pgid (members of a group are a run) */
   Flight  *flights;
   guint32  n_flights;
   guint32 *checkpoint_offsets;/* per checkpoint, into checkpoint_flights */
@@ -82,6 +83,7 @@ clear_indices (FsTrace *self)
   g_clear_pointer (&self->state_offsets, g_free);
   g_clear_pointer (&self->states, g_free);
   g_clear_pointer (&self->partner, g_free);
+  g_clear_pointer (&self->by_pgid, g_free);
   g_clear_pointer (&self->flights, g_free);
   g_clear_pointer (&self->checkpoint_offsets, g_free);
   g_clear_pointer (&self->checkpoint_flights, g_free);
@@ -347,6 +349,18 @@ fs_trace_append (FsTrace *self, gint64 t_ns, FsProcessId process, FsEventKind ki
   return ev;
 }
 
+FsEvent *
+fs_trace_append_uninitialized (FsTrace *self, gsize n)
+{
+  gsize old_len = self->events->len;
+
+  g_array_set_size (self->events, old_len + n);
+  /* The caller fills them in: check the order again at finish. */
+  self->sorted = FALSE;
+  self->finished = FALSE;
+  return &g_array_index (self->events, FsEvent, old_len);
+}
+
 void
 fs_trace_append_event (FsTrace *self, const FsEvent *event)
 {
@@ -596,6 +610,13 @@ build_children (FsTrace *self)
   g_free (fill);
 }
 
+static gint
+compare_tid (gconstpointer a, gconstpointer b)
+{
+  gint32 x = *(const gint32 *) a, y = *(const gint32 *) b;
+  return (x > y) - (x < y);
+}
+
 /* Fills in what the processes table can learn from events when the recorder
  * or importer did not set it. */
 static void
@@ -627,11 +648,28 @@ derive_process_facts (FsTrace *self)
             p->exit = ev->u.reap.status;
           break;
         case FS_EVENT_THREAD:
-          fs_trace_process_add_thread (self, ev->process, ev->u.thread.tid);
+          /* Collected unsorted here, deduplicated once below: a hostile file
+           * with millions of threads must not cost quadratic time. */
+          p = &g_array_index (self->processes, FsProcess, ev->process);
+          if (p->threads == NULL)
+            p->threads = g_array_new (FALSE, FALSE, sizeof (gint32));
+          g_array_append_val (p->threads, ev->u.thread.tid);
           break;
         default:
           break;
         }
+    }
+  for (guint i = 0; i < self->processes->len; i++)
+    {
+      FsProcess *p = &g_array_index (self->processes, FsProcess, i);
+      guint kept = 0;
+      if (p->threads == NULL || p->threads->len < 2)
+        continue;
+      g_array_sort (p->threads, compare_tid);
+      for (guint k = 0; k < p->threads->len; k++)
+        if (kept == 0 || g_array_index (p->threads, gint32, kept - 1) != g_array_index (p->threads, gint32, k))
+          g_array_index (p->threads, gint32, kept++) = g_array_index (p->threads, gint32, k);
+      g_array_set_size (p->threads, kept);
     }
 }
 
@@ -733,6 +771,54 @@ build_states (FsTrace *self)
   g_array_unref (one);
 }
 
+static gint
+compare_by_pgid (gconstpointer a, gconstpointer b, gpointer data)
+{
+  FsTrace *self = data;
+  gint32 x = g_array_index (self->processes, FsProcess, *(const guint32 *) a).pgid;
+  gint32 y = g_array_index (self->processes, FsProcess, *(const guint32 *) b).pgid;
+  if (x != y)
+    return (x > y) - (x < y);
+  return (*(const guint32 *) a > *(const guint32 *) b) - (*(const guint32 *) a < *(const guint32 *) b);
+}
+
+static void
+build_pgid_index (FsTrace *self)
+{
+  guint np = self->processes->len;
+  self->by_pgid = g_new (guint32, MAX (np, 1));
+  for (guint i = 0; i < np; i++)
+    self->by_pgid[i] = i;
+  g_qsort_with_data (self->by_pgid, (gint) np, sizeof (guint32), compare_by_pgid, self);
+}
+
+/* The members of process group pgid as [*first, *first + return) of by_pgid. */
+static guint
+group_members (FsTrace *self, gint32 pgid, guint *first)
+{
+  guint np = self->processes->len, lo = 0, hi = np, start;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (g_array_index (self->processes, FsProcess, self->by_pgid[mid]).pgid < pgid)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  start = lo;
+  hi = np;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (g_array_index (self->processes, FsProcess, self->by_pgid[mid]).pgid <= pgid)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  *first = start;
+  return pgid == 0 ? 0 : lo - start;
+}
+
 /* Per (process, signal), the sends not yet matched to a delivery. */
 typedef struct {
   GArray *pending[FS_SIGNAL_MAX + 1]; /* guint32 event indices, lazily made */
@@ -744,13 +830,6 @@ pending_push (PendingSends *ps, int sig, guint32 index)
   if (ps->pending[sig] == NULL)
     ps->pending[sig] = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_array_append_val (ps->pending[sig], index);
-}
-
-static gint
-compare_flight_send (gconstpointer a, gconstpointer b)
-{
-  const Flight *fa = a, *fb = b;
-  return (fa->send > fb->send) - (fa->send < fb->send);
 }
 
 static void
@@ -789,12 +868,14 @@ build_signal_pairs (FsTrace *self)
             {
               /* A group send reaches every member alive then; queue it on each
                * and let the first delivery end the flight. */
-              for (guint p = 0; p < np; p++)
+              gboolean all = ev->u.send.target_kind == FS_TARGET_ALL;
+              guint first = 0;
+              guint n = all ? np : group_members (self, (gint32) ev->u.send.target, &first);
+              for (guint k = first; k < first + n; k++)
                 {
+                  guint p = all ? k : self->by_pgid[k];
                   FsProcess *proc = &g_array_index (self->processes, FsProcess, p);
-                  gboolean member = ev->u.send.target_kind == FS_TARGET_ALL
-                                    || (proc->pgid != 0 && (guint32) proc->pgid == ev->u.send.target);
-                  if (member && proc->start_ns <= ev->t_ns
+                  if (proc->start_ns <= ev->t_ns
                       && (proc->end_ns == FS_TIME_NONE || proc->end_ns >= ev->t_ns))
                     pending_push (&pend[p], sig, (guint32) i);
                 }
@@ -927,8 +1008,7 @@ build_signal_pairs (FsTrace *self)
   g_free (pend);
   g_free (flight_of_send);
 
-  /* Flights are already in send order; keep the sort as a guard. */
-  g_array_sort (flights, compare_flight_send);
+  /* Flights were appended in event order, which is send order. */
   self->n_flights = flights->len;
   self->flights = (Flight *) g_array_free (flights, FALSE);
 
@@ -977,6 +1057,13 @@ fs_trace_finish (FsTrace *self, GError **error)
     }
   if (!self->sorted)
     {
+      const FsEvent *ev = (const FsEvent *) self->events->data;
+      self->sorted = TRUE;
+      for (guint i = 1; i < self->events->len && self->sorted; i++)
+        self->sorted = ev[i - 1].t_ns <= ev[i].t_ns;
+    }
+  if (!self->sorted)
+    {
       g_array_sort (self->events, compare_event_time); /* stable since GLib 2.32 */
       self->sorted = TRUE;
     }
@@ -1019,6 +1106,7 @@ fs_trace_finish (FsTrace *self, GError **error)
   build_csr (self, owners_output, &self->proc_output_offsets, &self->proc_outputs);
   build_csr (self, owners_marker, &self->proc_marker_offsets, &self->proc_markers);
   build_states (self);
+  build_pgid_index (self);
   build_signal_pairs (self);
   self->finished = TRUE;
   return TRUE;
@@ -1150,7 +1238,6 @@ static void
 add_pending (FsTrace *self, GArray *flights, FsProcessState *states, FsProcessId only)
 {
   const FsEvent *events = (const FsEvent *) self->events->data;
-  guint np = self->processes->len;
 
   for (guint i = 0; i < flights->len; i++)
     {
@@ -1171,11 +1258,10 @@ add_pending (FsTrace *self, GArray *flights, FsProcessState *states, FsProcessId
         }
       else if (send->u.send.target_kind == FS_TARGET_GROUP)
         {
-          for (guint p = 0; p < np; p++)
+          guint first = 0, n = group_members (self, (gint32) send->u.send.target, &first);
+          for (guint k = first; k < first + n; k++)
             {
-              FsProcess *proc = &g_array_index (self->processes, FsProcess, p);
-              if (proc->pgid == 0 || (guint32) proc->pgid != send->u.send.target)
-                continue;
+              guint p = self->by_pgid[k];
               if (only == FS_PROCESS_NONE)
                 states[p].pending |= bit;
               else if (p == only)

@@ -235,6 +235,8 @@ const FsProcessId *fs_trace_children       (FsTrace *self, FsProcessId id, guint
 FsEvent        *fs_trace_append            (FsTrace *self, gint64 t_ns, FsProcessId process,
                                             FsEventKind kind);
 void            fs_trace_append_event      (FsTrace *self, const FsEvent *event);
+/* Grows the event array by n events the caller fills in (bulk loading). */
+FsEvent        *fs_trace_append_uninitialized (FsTrace *self, gsize n);
 gsize           fs_trace_n_events          (FsTrace *self);
 const FsEvent  *fs_trace_event             (FsTrace *self, gsize index);
 const FsEvent  *fs_trace_events            (FsTrace *self, gsize *n_events);

@@ -244,6 +244,37 @@ test_same_time_send_after_delivery (void)
 }
 
 static void
+test_group_signals (void)
+{
+  /* kill(-100, SIGTERM): a and b are in group 100, c in 200. */
+  g_autoptr(FsTrace) trace = fs_trace_new ();
+  FsProcessId a = fs_trace_add_process (trace, 100, FS_PROCESS_NONE, 0, "a");
+  FsProcessId b = fs_trace_add_process (trace, 101, a, 0, "b");
+  FsProcessId c = fs_trace_add_process (trace, 102, a, 0, "c");
+  FsProcessState st[3];
+  g_autoptr(GError) error = NULL;
+  FsEvent *ev;
+
+  fs_trace_process (trace, a)->pgid = 100;
+  fs_trace_process (trace, b)->pgid = 100;
+  fs_trace_process (trace, c)->pgid = 200;
+  ev = fs_trace_append (trace, 10, c, FS_EVENT_SIGNAL_SEND);
+  ev->signal = SIGTERM;
+  ev->u.send.target_kind = FS_TARGET_GROUP;
+  ev->u.send.target = 100;
+  ev = fs_trace_append (trace, 20, b, FS_EVENT_SIGNAL_DELIVER);
+  ev->signal = SIGTERM;
+  ev->u.deliver.sender = c;
+  ev->u.deliver.action = FS_ACTION_TERMINATE;
+  g_assert_true (fs_trace_finish (trace, &error));
+  fs_trace_states_at (trace, 15, st);
+  g_assert_cmphex (st[a].pending, ==, G_GUINT64_CONSTANT (1) << (SIGTERM - 1));
+  g_assert_cmphex (st[b].pending, ==, G_GUINT64_CONSTANT (1) << (SIGTERM - 1));
+  g_assert_cmphex (st[c].pending, ==, 0);
+  g_assert_cmpuint (fs_trace_signal_partner (trace, 1), ==, 0);
+}
+
+static void
 test_many_flights_use_checkpoints (void)
 {
   /* 5000 sends, each delivered 3 events later; one never delivered. */
@@ -321,6 +352,7 @@ main (int argc, char **argv)
   g_test_add_func ("/FsTrace/invalid-references", test_invalid_references);
   g_test_add_func ("/FsTrace/standard-signals-coalesce", test_standard_signals_coalesce);
   g_test_add_func ("/FsTrace/many-flights", test_many_flights_use_checkpoints);
+  g_test_add_func ("/FsTrace/group-signals", test_group_signals);
   g_test_add_func ("/FsTrace/same-time-send-after-delivery", test_same_time_send_after_delivery);
   g_test_add_func ("/FsTrace/signal-names", test_signal_names);
   return g_test_run ();
