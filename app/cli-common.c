@@ -87,8 +87,8 @@ fs_cli_option_context (const char *command, const char *parameter, const char *s
     g_option_context_set_summary (context, summary);
   if (description != NULL)
     g_option_context_set_description (context, description);
+  /* Options may follow FILE: "show trace.fstrace --no-tree". */
   g_option_context_set_strict_posix (context, FALSE);
-  (void) command;
   return context;
 }
 
@@ -320,6 +320,9 @@ fs_cli_load_trace (const char *path, int *exit_code)
     }
   if (warning != NULL)
     fs_cli_warning ("%s", warning);
+  if (fs_trace_get_meta (trace)->lost_events > 0)
+    fs_cli_warning ("%s: the tracer lost %" G_GUINT64_FORMAT " events; the trace is incomplete",
+                    path, fs_trace_get_meta (trace)->lost_events);
   *exit_code = FS_CLI_EXIT_OK;
   return trace;
 }

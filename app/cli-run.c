@@ -93,7 +93,7 @@ fs_cli_run (int argc, char **argv)
     { "prefix", 0, 0, G_OPTION_ARG_STRING, &prefix,
       "Prefix printed lines with the process name: auto (on a terminal), always, never", "WHEN" },
     { "no-namespace", 0, 0, G_OPTION_ARG_NONE, &no_namespace,
-      "Do not run the scenario in its own PID namespace", NULL },
+      "With --tracer none: no PID namespace (process group and subreaper only)", NULL },
     { "color", 0, 0, G_OPTION_ARG_STRING, &color, "Colour of messages: auto, always or never", "WHEN" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
       "Do not echo printed lines; no summary", NULL },
@@ -103,8 +103,9 @@ fs_cli_run (int argc, char **argv)
   g_autoptr (GOptionContext) context = fs_cli_option_context (
     command, "SCENARIO.fsc", "Run a scenario for real and record what happens",
     "Each declared process is a real process and each signal a real one.  The run\n"
-    "lives in its own process group and PID namespace; when it ends, times out or\n"
-    "is interrupted, every process of it is killed and reaped.  Exit status: the\n"
+    "lives in its own process group (and, with --tracer none, its own PID\n"
+    "namespace); when it ends, times out or is interrupted, every process of it\n"
+    "is killed and reaped.  Exit status: the\n"
     "root process's exit code (128+N when killed by signal N), 1 when the run\n"
     "failed (timeout, process limit, interrupted), 2 when the scenario has errors.");
   g_option_context_add_main_entries (context, entries, NULL);

@@ -204,13 +204,15 @@ append_send (ShowContext *ctx, GString *line, const FsEvent *ev)
       g_string_append (line, ")");
       if (ev->u.send.result == 0)
         g_string_append (line, " = 0");
-      else
+      else if (ev->u.send.result < 0 && ev->u.send.result > -4096)
         {
           const char *name = strerrorname_np (-ev->u.send.result);
           g_string_append_printf (line, " = %s-1 %s (%s)%s", fs_cli_style (FS_CLI_STYLE_RED),
                                   name ? name : "?", g_strerror (-ev->u.send.result),
                                   fs_cli_style (FS_CLI_STYLE_RESET));
         }
+      else
+        g_string_append_printf (line, " = %d", ev->u.send.result);
     }
   if (ev->flags & FS_EVENT_FLAG_COALESCED)
     g_string_append (line, " [already pending: merged]");
@@ -405,16 +407,8 @@ print_events (ShowContext *ctx)
       fs_cli_format_time (ev->t_ns, when, sizeof when);
       g_string_append_printf (line, "%s%*s%s ", fs_cli_style (FS_CLI_STYLE_DIM),
                               ctx->time_width + 2, when, fs_cli_style (FS_CLI_STYLE_RESET));
-      if (ev->kind != FS_EVENT_SIGNAL_SEND || ev->process != FS_PROCESS_KERNEL)
-        {
-          append_process (ctx, line, ev->process);
-          g_string_append_c (line, ' ');
-        }
-      else
-        {
-          append_process (ctx, line, FS_PROCESS_KERNEL);
-          g_string_append_c (line, ' ');
-        }
+      append_process (ctx, line, ev->process);
+      g_string_append_c (line, ' ');
       format_event (ctx, line, ev);
       g_string_append_c (line, '\n');
       fputs (line->str, ctx->out);
@@ -425,44 +419,57 @@ print_events (ShowContext *ctx)
              ctx->selected != NULL || ctx->any_kind ? " match the filters" : "");
 }
 
+/* The visible children of a process, in birth order: a hidden child is
+ * replaced by its own visible children. */
 static void
-print_tree_node (ShowContext *ctx, FsProcessId id, GString *prefix, gboolean last, gboolean root)
+visible_children (ShowContext *ctx, FsProcessId id, GArray *kids)
+{
+  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (FsProcessId));
+  guint n = 0;
+  const FsProcessId *children = fs_trace_children (ctx->trace, id, &n);
+
+  g_array_set_size (kids, 0);
+  for (guint i = n; i > 0; i--)
+    g_array_append_val (stack, children[i - 1]);
+  while (stack->len > 0)
+    {
+      FsProcessId c = g_array_index (stack, FsProcessId, stack->len - 1);
+      g_array_set_size (stack, stack->len - 1);
+      if (is_hidden (ctx, c))
+        {
+          const FsProcessId *grand = fs_trace_children (ctx->trace, c, &n);
+          for (guint i = n; i > 0; i--)
+            g_array_append_val (stack, grand[i - 1]);
+        }
+      else
+        g_array_append_val (kids, c);
+    }
+}
+
+static void
+print_process_line (ShowContext *ctx, FsProcessId id, const char *prefix, const char *branch)
 {
   const FsProcess *p = fs_trace_process (ctx->trace, id);
-  const char *branch = ctx->utf8 ? (last ? "└─ " : "├─ ") : (last ? "`- " : "|- ");
-  const char *stem = ctx->utf8 ? "│  " : "|  ";
-  g_autoptr(GString) line = g_string_new (NULL);
-  g_autoptr(GArray) kids = g_array_new (FALSE, FALSE, sizeof (FsProcessId));
-  const FsProcessId *children;
-  guint n_children = 0, n_kids;
-  gsize prefix_len = prefix->len;
   const char *comm = fs_trace_string (ctx->trace, p->comm);
+  g_autoptr(GString) line = g_string_new (prefix);
 
-  /* Hidden processes are left out; their children hang from here instead. */
-  g_string_append (line, prefix->str);
-  if (!root)
-    g_string_append (line, branch);
+  g_string_append (line, branch);
   append_process (ctx, line, id);
   if (p->comm != p->name && comm[0] != '\0' &&
       !g_str_equal (comm, fs_trace_process_name (ctx->trace, id)))
     g_string_append_printf (line, " (%s)", comm);
-  g_string_append (line, " ");
-  if (p->exit.kind != FS_EXIT_NONE)
-    {
-      append_exit_status (line, &p->exit);
-      /* A root's reaper (the shell) is outside the trace: say nothing. */
-      if (p->reap_ns == FS_TIME_NONE && p->parent != FS_PROCESS_NONE)
-        g_string_append (line, ", never reaped");
-    }
-  else
-    append_exit_status (line, &p->exit);
+  g_string_append_c (line, ' ');
+  append_exit_status (line, &p->exit);
+  /* A root's reaper (the shell) is outside the trace: say nothing. */
+  if (p->exit.kind != FS_EXIT_NONE && p->reap_ns == FS_TIME_NONE && p->parent != FS_PROCESS_NONE)
+    g_string_append (line, ", never reaped");
   if (p->flags & FS_PROCESS_FLAG_HIDDEN)
     g_string_append_printf (line, " %s[hidden]%s", fs_cli_style (FS_CLI_STYLE_DIM),
                             fs_cli_style (FS_CLI_STYLE_RESET));
   if (p->flags & FS_PROCESS_FLAG_ATTACHED)
     g_string_append (line, " [attached]");
   if (p->threads != NULL && p->threads->len > 0)
-    g_string_append_printf (line, " {%u thread%s}", p->threads->len + 1, "s");
+    g_string_append_printf (line, " {%u threads}", p->threads->len + 1);
   if (p->reparented_to != FS_PROCESS_NONE)
     {
       g_string_append (line, " (orphaned, adopted by ");
@@ -471,60 +478,65 @@ print_tree_node (ShowContext *ctx, FsProcessId id, GString *prefix, gboolean las
     }
   g_string_append_c (line, '\n');
   fputs (line->str, ctx->out);
+}
 
-  /* Flatten hidden children into this node's list. */
-  {
-    g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (FsProcessId));
-    children = fs_trace_children (ctx->trace, id, &n_children);
-    for (guint i = n_children; i > 0; i--)
-      g_array_append_val (stack, children[i - 1]);
-    while (stack->len > 0)
-      {
-        FsProcessId c = g_array_index (stack, FsProcessId, stack->len - 1);
-        g_array_set_size (stack, stack->len - 1);
-        if (is_hidden (ctx, c))
-          {
-            const FsProcessId *grand = fs_trace_children (ctx->trace, c, &n_children);
-            for (guint i = n_children; i > 0; i--)
-              g_array_append_val (stack, grand[i - 1]);
-          }
-        else
-          g_array_append_val (kids, c);
-      }
-  }
-  n_kids = kids->len;
-  if (!root)
-    g_string_append (prefix, last ? "   " : stem);
-  for (guint i = 0; i < n_kids; i++)
-    print_tree_node (ctx, g_array_index (kids, FsProcessId, i), prefix, i + 1 == n_kids, FALSE);
-  g_string_truncate (prefix, prefix_len);
+/* Indentation stops growing here, so a fork chain thousands deep still
+ * prints lines of a sane width. */
+#define MAX_TREE_INDENT 64
+
+typedef struct {
+  FsProcessId id;
+  guint       depth;
+  gboolean    last;
+  gsize       prefix_len;  /* the prefix of its line: its parent's stems */
+} TreeItem;
+
+/* Pre-order walk with an explicit stack: fork chains can be deeper than the
+ * C stack. */
+static void
+print_tree_from (ShowContext *ctx, FsProcessId root)
+{
+  const char *branch_mid = ctx->utf8 ? "├─ " : "|- ";
+  const char *branch_last = ctx->utf8 ? "└─ " : "`- ";
+  const char *stem = ctx->utf8 ? "│  " : "|  ";
+  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (TreeItem));
+  g_autoptr(GArray) kids = g_array_new (FALSE, FALSE, sizeof (FsProcessId));
+  g_autoptr(GString) prefix = g_string_new ("  ");
+  TreeItem first = { root, 0, TRUE, prefix->len };
+
+  g_array_append_val (stack, first);
+  while (stack->len > 0)
+    {
+      TreeItem item = g_array_index (stack, TreeItem, stack->len - 1);
+      gsize child_prefix_len;
+
+      g_array_set_size (stack, stack->len - 1);
+      g_string_truncate (prefix, item.prefix_len);
+      print_process_line (ctx, item.id, prefix->str,
+                          item.depth == 0 ? "" : item.last ? branch_last : branch_mid);
+      if (item.depth > 0 && item.depth < MAX_TREE_INDENT)
+        g_string_append (prefix, item.last ? "   " : stem);
+      child_prefix_len = prefix->len;
+
+      visible_children (ctx, item.id, kids);
+      for (guint i = kids->len; i > 0; i--)
+        {
+          TreeItem child = {
+            g_array_index (kids, FsProcessId, i - 1), item.depth + 1, i == kids->len,
+            child_prefix_len
+          };
+          g_array_append_val (stack, child);
+        }
+    }
 }
 
 static void
 print_tree (ShowContext *ctx)
 {
   g_autoptr(GArray) roots = g_array_new (FALSE, FALSE, sizeof (FsProcessId));
-  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (FsProcessId));
-  g_autoptr(GString) prefix = g_string_new (NULL);
-  guint n = 0, n_hidden = 0;
-  const FsProcessId *top = fs_trace_children (ctx->trace, FS_PROCESS_NONE, &n);
+  guint n_hidden = 0;
 
-  for (guint i = n; i > 0; i--)
-    g_array_append_val (stack, top[i - 1]);
-  while (stack->len > 0)
-    {
-      FsProcessId c = g_array_index (stack, FsProcessId, stack->len - 1);
-      g_array_set_size (stack, stack->len - 1);
-      if (is_hidden (ctx, c))
-        {
-          guint nc = 0;
-          const FsProcessId *kids = fs_trace_children (ctx->trace, c, &nc);
-          for (guint i = nc; i > 0; i--)
-            g_array_append_val (stack, kids[i - 1]);
-        }
-      else
-        g_array_append_val (roots, c);
-    }
+  visible_children (ctx, FS_PROCESS_NONE, roots);
   for (guint i = 0; i < fs_trace_n_processes (ctx->trace); i++)
     if (is_hidden (ctx, i))
       n_hidden++;
@@ -532,10 +544,7 @@ print_tree (ShowContext *ctx)
   fprintf (ctx->out, "%sProcesses:%s\n", fs_cli_style (FS_CLI_STYLE_BOLD),
            fs_cli_style (FS_CLI_STYLE_RESET));
   for (guint i = 0; i < roots->len; i++)
-    {
-      g_string_assign (prefix, "  ");
-      print_tree_node (ctx, g_array_index (roots, FsProcessId, i), prefix, TRUE, TRUE);
-    }
+    print_tree_from (ctx, g_array_index (roots, FsProcessId, i));
   if (roots->len == 0)
     fprintf (ctx->out, "  (none)\n");
   if (n_hidden > 0)

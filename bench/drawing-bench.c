@@ -128,7 +128,7 @@ main (int argc, char **argv)
   printf ("  (graph of 1,000 processes: %.0f x %.0f units)\n", w, h);
 
   /* Sequence diagram of 10,000 events. */
-  g_autoptr(FsTrace) seq = fs_trace_synth (400, 10000, 3);
+  g_autoptr(FsTrace) seq = fs_trace_synth (300, 10000, 3);
   for (int i = 0; i < repeats; i++)
     {
       tick ();
@@ -156,7 +156,10 @@ main (int argc, char **argv)
   for (int i = 0; i < MIN (repeats, 5); i++)
     {
       tick ();
-      GBytes *b = fs_export_sequence_bytes (seq, NULL, &io, NULL);
+      g_autoptr(GError) error = NULL;
+      GBytes *b = fs_export_sequence_bytes (seq, NULL, &io, &error);
+      if (b == NULL)
+        g_error ("sequence export: %s", error->message);
       svg_len = g_bytes_get_size (b);
       g_bytes_unref (b);
       ms[i] = tock ();

@@ -6,7 +6,9 @@
 #   bench/ptrace-bench.sh [BUILD_DIR [REPS]]      (defaults: build, 5)
 #
 # For every workload of bench/fork-signal-workload it reports, as medians over
-# REPS runs, the whole-run wall time and the workload's own per-operation time
+# REPS runs, the whole-run wall time, the CPU time (user + system of tracer
+# and tracees: on a shared machine the figure least moved by other load), and
+# the workload's own per-operation time
 # (fork+exit+wait; one signal round trip, pinned to one CPU; one storm
 # signal), each also as a ratio over untraced.  The configurations are
 # interleaved within each repetition so that background load hits them alike.
@@ -27,8 +29,8 @@ for tool in "$WORKLOAD" "$CLI" "$COUNTS"; do
     exit 2
   fi
 done
-if ! command -v strace >/dev/null; then
-  echo "ptrace-bench: strace is not installed" >&2
+if ! command -v strace >/dev/null || [ ! -x /usr/bin/time ]; then
+  echo "ptrace-bench: needs strace and /usr/bin/time (Debian packages strace, time)" >&2
   exit 2
 fi
 
@@ -43,27 +45,30 @@ CONFIGS=(untraced forkscope strace strace-seccomp)
 TMP=$(mktemp -d /tmp/ptrace-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
-# run CONFIG WORKLOAD-ARGS…: prints "wall_ms per_op_us workload-line"
+# run CONFIG WORKLOAD-ARGS…: prints "wall_ms cpu_ms per_op_us workload-line"
+# cpu_ms is user+system time of the whole run: tracer and every tracee.
 run() {
   local config=$1
   shift
   local start end line
+  local timed=(/usr/bin/time -f "%U %S" -o "$TMP/time")
   start=$(date +%s%N)
   case $config in
     untraced)
-      line=$("$WORKLOAD" "$@") ;;
+      line=$("${timed[@]}" "$WORKLOAD" "$@") ;;
     forkscope)
-      line=$(FS_PTRACE_STATS=1 "$CLI" record --tracer ptrace -q -o "$TMP/trace.fstrace" -- \
+      line=$(FS_PTRACE_STATS=1 "${timed[@]}" "$CLI" record --tracer ptrace -q -o "$TMP/trace.fstrace" -- \
                "$WORKLOAD" "$@" 2>"$TMP/stats") ;;
     strace)
-      line=$(strace -f -qq -e trace=process,signal -o /dev/null "$WORKLOAD" "$@") ;;
+      line=$("${timed[@]}" strace -f -qq -e trace=process,signal -o /dev/null "$WORKLOAD" "$@") ;;
     strace-seccomp)
-      line=$(strace -f -qq --seccomp-bpf -e trace=process,signal -o /dev/null "$WORKLOAD" "$@") ;;
+      line=$("${timed[@]}" strace -f -qq --seccomp-bpf -e trace=process,signal -o /dev/null "$WORKLOAD" "$@") ;;
   esac
   end=$(date +%s%N)
-  local per_op
+  local per_op cpu
   per_op=$(sed -n 's/.*per_op_us=\([0-9.]*\).*/\1/p' <<<"$line")
-  echo "$(( (end - start) / 1000000 )) $per_op $line"
+  cpu=$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$TMP/time")
+  echo "$(( (end - start) / 1000000 )) $cpu $per_op $line"
 }
 
 median() {
@@ -77,14 +82,15 @@ field() {  # field KEY LINE
 echo "# ptrace tracer benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $REPS repetitions, medians; ratios are over untraced"
 echo
-printf '| %-16s | %-15s | %12s | %8s | %12s | %8s |\n' workload tracer "wall ms" "× wall" "µs per op" "× op"
-printf '|%s|%s|%s|%s|%s|%s|\n' ------------------ ----------------- -------------- ---------- -------------- ----------
+printf '| %-16s | %-15s | %10s | %7s | %10s | %7s | %11s | %7s |\n' workload tracer "wall ms" "× wall" "CPU ms" "× CPU" "µs per op" "× op"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------ ----------------- ------------ --------- ------------ --------- ------------- ---------
 
-declare -A WALL OP
+declare -A WALL CPU OP
 COMPLETENESS=()
 for workload in "${WORKLOADS[@]}"; do
   for config in "${CONFIGS[@]}"; do
     : > "$TMP/$config.wall"
+    : > "$TMP/$config.cpu"
     : > "$TMP/$config.op"
   done
   last_line=""
@@ -94,8 +100,9 @@ for workload in "${WORKLOADS[@]}"; do
       config=${CONFIGS[$(( (k + rep) % ${#CONFIGS[@]} ))]}
       # shellcheck disable=SC2086
       result=$(run "$config" $workload)
-      read -r wall op rest <<<"$result"
+      read -r wall cpu op rest <<<"$result"
       echo "$wall" >> "$TMP/$config.wall"
+      echo "$cpu" >> "$TMP/$config.cpu"
       echo "$op" >> "$TMP/$config.op"
       if [ "$config" = forkscope ]; then
         last_line=$rest
@@ -106,12 +113,15 @@ for workload in "${WORKLOADS[@]}"; do
   done
   for config in "${CONFIGS[@]}"; do
     WALL[$config]=$(median < "$TMP/$config.wall")
+    CPU[$config]=$(median < "$TMP/$config.cpu")
     OP[$config]=$(median < "$TMP/$config.op")
   done
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
   for config in "${CONFIGS[@]}"; do
-    printf '| %-16s | %-15s | %12s | %8s | %12s | %8s |\n' "$workload" "$config" \
-      "${WALL[$config]}" "$(awk -v a="${WALL[$config]}" -v b="${WALL[untraced]}" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')" \
-      "${OP[$config]}" "$(awk -v a="${OP[$config]}" -v b="${OP[untraced]}" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')"
+    printf '| %-16s | %-15s | %10s | %7s | %10s | %7s | %11s | %7s |\n' "$workload" "$config" \
+      "${WALL[$config]}" "$(ratio "${WALL[$config]}" "${WALL[untraced]}")" \
+      "${CPU[$config]}" "$(ratio "${CPU[$config]}" "${CPU[untraced]}")" \
+      "${OP[$config]}" "$(ratio "${OP[$config]}" "${OP[untraced]}")"
   done
 
   # Completeness of the last forkscope run against the workload's own counts.
@@ -123,7 +133,7 @@ for workload in "${WORKLOADS[@]}"; do
   got="forks=$(field forks "$counts") exits=$(field exits "$counts") sends=$(field usr_sends "$counts") delivered=$(field usr_delivered "$counts")"
   verdict=OK
   [ "$want" = "$got" ] || verdict=MISMATCH
-  COMPLETENESS+=("$workload: workload $want; trace $got → $verdict; ptrace stops $stops ($(awk -v s="$stops" -v o="$ops" 'BEGIN { printf "%.1f", o > 0 ? s / o : 0 }') per fork or signal) [$(sed 's/forkscope ptrace stops: //' "$TMP/stats.last")]")
+  COMPLETENESS+=("$workload: workload $want; trace $got → $verdict; ptrace stops $stops ($(awk -v s="$stops" -v o="$ops" 'BEGIN { printf "%.1f", (o > 0 ? s / o : 0) }') per fork or signal) [$(sed 's/forkscope ptrace stops: //' "$TMP/stats.last")]")
 done
 
 echo

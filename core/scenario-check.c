@@ -355,14 +355,6 @@ check_uncatchable (FsChecker *checker, int signo, FsScnPos pos, const char *what
 }
 
 static void
-check_variable_use (FsChecker *checker, int var, FsScnPos pos)
-{
-  (void) checker;
-  (void) var;
-  (void) pos;
-}
-
-static void
 assign_variable (FsChecker *checker, FsScnStmt *stmt, gboolean local)
 {
   if (stmt->variable == FS_SCN_NONE)
@@ -401,8 +393,6 @@ check_pieces (FsChecker *checker, FsScnStmt *stmt, int process, const guint8 *kn
           else
             piece->index = resolve_process (checker, piece->name, piece->pos, process, known, "print");
         }
-      else if (piece->kind == FS_PIECE_VARIABLE)
-        check_variable_use (checker, piece->index, piece->pos);
     }
 }
 

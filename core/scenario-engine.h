@@ -64,7 +64,10 @@ FsEngine *fs_engine_new           (FsScenario *scenario, FsRecorder *recorder,
 void      fs_engine_free          (FsEngine *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsEngine, fs_engine_free)
 
-/* Child half, an FsChildMain: pass the engine as its data.  Never returns. */
+/* Child half, an FsChildMain: pass the engine as its data.  Never returns.
+ * It must run in a direct child of the process that made the engine; the
+ * launcher dies with the *thread* that forked it (PR_SET_PDEATHSIG), so fork
+ * it from a thread that lives until the run is over. */
 void      fs_engine_child_main    (gpointer engine) G_GNUC_NORETURN;
 
 /* Parent half.  After something launched fs_engine_child_main as pid
@@ -94,6 +97,9 @@ int       fs_engine_result_exit_code (const FsEngineResult *result);
  * with inode ns_inode (0: any), in process group pgid (0: none), or
  * descendants of ancestor (0: none).  For tests and the leftover check. */
 GArray   *fs_engine_find_processes (guint64 ns_inode, GPid pgid, GPid ancestor);
+/* After fs_engine_finish(): processes of the run still alive (should be
+ * none; finish has already killed any it found and counted them). */
+GArray   *fs_engine_find_leftovers (FsEngine *self);
 /* The run's PID namespace inode (0 when none), known once the run started. */
 guint64   fs_engine_get_namespace (FsEngine *self);
 GPid      fs_engine_get_launcher  (FsEngine *self);

@@ -112,7 +112,7 @@ fs_export_parse_process_list (FsTrace *trace, const char *spec, GError **error)
       if (!matched)
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--processes: \"%s\" matches no process in the trace "
+                       "\"%s\" matches no process in the trace "
                        "(use a pid, a name, or #id)", item);
           return NULL;
         }
@@ -120,7 +120,7 @@ fs_export_parse_process_list (FsTrace *trace, const char *spec, GError **error)
   if (ids->len == 0)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--processes: the list is empty");
+                   "the list of processes is empty");
       return NULL;
     }
   g_array_sort (ids, compare_process_ids);

@@ -21,11 +21,12 @@ typedef struct _FsTraceWriter FsTraceWriter;
 /* Creates (truncates) path and writes the file header. */
 FsTraceWriter *fs_trace_writer_new   (const char *path, FsTrace *trace, GError **error);
 /* Writes to an open file descriptor (a pipe, a memfd, …), which the writer
- * owns and closes; name is used in messages. */
+ * owns and closes (also when this fails); name is used in messages. */
 FsTraceWriter *fs_trace_writer_new_for_fd (int fd, const char *name, FsTrace *trace,
                                            GError **error);
 /* Writes everything appended to the trace since the last sync, then flushes
- * it to the kernel (write(2); no fsync). */
+ * it to the kernel (one write(2); no fsync).  Events must have been appended
+ * in time order: a sync that meets an earlier event fails (INVALID). */
 gboolean       fs_trace_writer_sync  (FsTraceWriter *self, GError **error);
 /* Final sync, then the end record that marks the file complete. */
 gboolean       fs_trace_writer_close (FsTraceWriter *self, GError **error);

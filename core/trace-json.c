@@ -1602,8 +1602,15 @@ load_meta (JsonLoader *ld, Jv *node)
                      "\"%s\" is not an ISO 8601 date and time", wall_time);
       /* start_wall_ns is exact; the readable time only stands in for it. */
       if (wall_ns == 0)
-        wall_ns = g_date_time_to_unix (dt) * G_GINT64_CONSTANT (1000000000) +
-                  g_date_time_get_microsecond (dt) * 1000;
+        {
+          gint64 seconds = g_date_time_to_unix (dt);
+          /* Nanoseconds since 1970 fit in 64 bits from 1677 to 2262. */
+          if (seconds <= G_MININT64 / 1000000000 || seconds >= G_MAXINT64 / 1000000000)
+            return fail (ld, FS_TRACE_ERROR_CORRUPT, "start_wall_time",
+                         "\"%s\" is out of range (years 1678 to 2261)", wall_time);
+          wall_ns = seconds * G_GINT64_CONSTANT (1000000000) +
+                    g_date_time_get_microsecond (dt) * 1000;
+        }
     }
   meta->start_wall_ns = wall_ns;
   if (!get_int (ld, obj, "lost_events", FALSE, 0, G_MAXINT64, 0, &lost) ||
@@ -1823,7 +1830,7 @@ read_send_result (JsonLoader *ld, Jv *obj, gint32 *out)
         }
       return fail (ld, FS_TRACE_ERROR_CORRUPT, "result", "unknown errno name \"%s\"", s);
     }
-  if (!read_int_node (ld, node, "result", -4095, 0, &v))
+  if (!read_int_node (ld, node, "result", G_MININT32, G_MAXINT32, &v))
     return FALSE;
   *out = (gint32) v;
   return TRUE;

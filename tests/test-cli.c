@@ -434,6 +434,8 @@ test_show_hidden_and_warnings (void)
   run_cli (&plain, "show", path, NULL);
   g_assert_cmpint (plain.status, ==, 0);
   assert_contains (plain.out, "WARNING: the tracer lost 3 events");
+  assert_contains (plain.err, "forkscope-cli: warning: ");
+  assert_contains (plain.err, "the tracer lost 3 events");
   assert_contains (plain.out, "Processes:\n  main[50] killed by SIGSEGV (core dumped)\n");
   assert_contains (plain.out, "  └─ orphan[51] still running (orphaned, adopted by forkscope-init[1])\n");
   assert_contains (plain.out, "(1 hidden infrastructure process not shown; --all shows them)");

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -312,6 +313,40 @@ test_attach_detach (void)
   remove_tmp_dir (dir);
 }
 
+static void
+test_unprivileged (void)
+{
+  g_autofree char *setpriv = g_find_program_in_path ("setpriv");
+  if (geteuid () != 0 || setpriv == NULL)
+    {
+      g_test_skip ("needs root and setpriv to become an unprivileged user");
+      return;
+    }
+  g_autofree char *dir = make_tmp_dir ();
+  g_assert_cmpint (chmod (dir, 0777), ==, 0);
+  g_autofree char *file = g_build_filename (dir, "nobody.fstrace", NULL);
+
+  /* --tracer auto: as an ordinary user that is ptrace. */
+  const char *argv[] = { setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
+                         cli_path, "record", "-q", "-o", file, "--",
+                         "sh", "-c", "sleep 1 & kill $!; wait; exit 3", NULL };
+  int wait_status = 0;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               NULL, NULL, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 3);
+
+  g_autoptr (FsTrace) trace = fs_trace_load (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fs_trace_get_meta (trace)->tracer, ==, "ptrace");
+  g_assert_cmpuint (fs_trace_n_processes (trace), ==, 2);
+  g_assert_cmpint (fs_trace_process (trace, 1)->exit.kind, ==, FS_EXIT_SIGNAL);
+  g_assert_cmpint (fs_trace_process (trace, 1)->exit.value, ==, SIGTERM);
+  remove_tmp_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -328,6 +363,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ptrace-cli/sigkill-recorder", test_sigkill_recorder);
   g_test_add_func ("/ptrace-cli/interrupt-launched", test_interrupt_launched);
   g_test_add_func ("/ptrace-cli/attach-detach", test_attach_detach);
+  g_test_add_func ("/ptrace-cli/unprivileged", test_unprivileged);
   int rc = g_test_run ();
   g_free (cli_path);
   return rc;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -422,6 +423,119 @@ test_sigwait (void)
   g_assert_nonnull (find_reap (trace, 0, 1));
 }
 
+static gpointer
+exec_thread (gpointer data)
+{
+  execl ("/bin/sh", "sh", "-c", "exit 4", (char *) NULL);
+  return NULL;
+}
+
+G_GNUC_NORETURN static void
+exec_from_thread_main (gpointer data)
+{
+  pthread_t thread;
+  pthread_create (&thread, NULL, exec_thread, NULL);
+  pthread_join (thread, NULL);
+  _exit (99);   /* not reached: the exec replaces every thread */
+}
+
+static void
+test_exec_from_thread (void)
+{
+  Recording rec = { 0 };
+  g_autoptr (GError) error = NULL;
+  FsLaunch launch = { .child_main = exec_from_thread_main };
+  g_assert_true (record_launch (&launch, &rec, &error));
+  g_autoptr (FsTrace) trace = rec.trace;
+
+  g_assert_true (WIFEXITED (rec.status));
+  g_assert_cmpint (WEXITSTATUS (rec.status), ==, 4);
+  /* The exec'ing thread took over the process: one process, one exec. */
+  g_assert_cmpuint (fs_trace_n_processes (trace), ==, 1);
+  g_assert_cmpuint (count_events (trace, FS_EVENT_THREAD, 0, 0), ==, 1);
+  g_assert_cmpuint (count_events (trace, FS_EVENT_EXEC, 0, 0), ==, 1);
+  g_assert_cmpuint (count_events (trace, FS_EVENT_EXIT, 0, 0), ==, 1);
+  g_assert_cmpint (fs_trace_process (trace, 0)->exit.value, ==, 4);
+}
+
+G_GNUC_NORETURN static void
+spawn_main (gpointer data)
+{
+  /* glibc's posix_spawn is clone(CLONE_VM | CLONE_VFORK). */
+  char *argv[] = { (char *) "true", NULL };
+  pid_t child;
+  if (posix_spawnp (&child, "true", NULL, NULL, argv, environ) != 0)
+    _exit (1);
+  int status;
+  waitpid (child, &status, 0);
+  _exit (WIFEXITED (status) && WEXITSTATUS (status) == 0 ? 0 : 1);
+}
+
+static void
+test_vfork_spawn (void)
+{
+  Recording rec = { 0 };
+  g_autoptr (GError) error = NULL;
+  FsLaunch launch = { .child_main = spawn_main };
+  g_assert_true (record_launch (&launch, &rec, &error));
+  g_autoptr (FsTrace) trace = rec.trace;
+
+  g_assert_cmpint (rec.status, ==, 0);
+  g_assert_cmpuint (fs_trace_n_processes (trace), ==, 2);
+  g_assert_cmpuint (fs_trace_process (trace, 1)->parent, ==, 0);
+  g_assert_cmpstr (fs_trace_string (trace, fs_trace_process (trace, 1)->comm), ==, "true");
+  g_assert_cmpuint (count_events (trace, FS_EVENT_EXEC, 1, 0), ==, 1);
+  g_assert_nonnull (find_reap (trace, 0, 1));
+}
+
+static void
+grow_tree (int depth)
+{
+  for (int k = 0; k < 2 && depth > 0; k++)
+    {
+      pid_t pid = fork ();
+      if (pid == 0)
+        {
+          grow_tree (depth - 1);
+          _exit (0);
+        }
+    }
+  while (wait (NULL) > 0 || errno == EINTR)
+    ;
+}
+
+G_GNUC_NORETURN static void
+tree_main (gpointer data)
+{
+  grow_tree (6);
+  _exit (0);
+}
+
+static void
+test_fork_tree (void)
+{
+  /* Leaves exit at once, so a child's first stop and even its exit often
+   * come before its parent's fork event: each must still be one process. */
+  Recording rec = { 0 };
+  g_autoptr (GError) error = NULL;
+  FsLaunch launch = { .child_main = tree_main };
+  g_assert_true (record_launch (&launch, &rec, &error));
+  g_autoptr (FsTrace) trace = rec.trace;
+
+  g_assert_cmpint (rec.status, ==, 0);
+  g_assert_cmpuint (fs_trace_n_processes (trace), ==, 127);
+  g_assert_cmpuint (count_events (trace, FS_EVENT_FORK, FS_PROCESS_NONE, 0), ==, 126);
+  g_assert_cmpuint (count_events (trace, FS_EVENT_EXIT, FS_PROCESS_NONE, 0), ==, 127);
+  g_assert_cmpuint (count_events (trace, FS_EVENT_REAP, FS_PROCESS_NONE, 0), ==, 126);
+  for (guint p = 1; p < 127; p++)
+    {
+      FsProcess *proc = fs_trace_process (trace, p);
+      g_assert_cmpuint (proc->parent, !=, FS_PROCESS_NONE);
+      g_assert_cmpint (proc->exit.kind, ==, FS_EXIT_CODE);
+      g_assert_cmpint (proc->reap_ns, !=, FS_TIME_NONE);
+    }
+}
+
 static void
 test_not_found (void)
 {
@@ -591,6 +705,9 @@ main (int argc, char **argv)
   g_test_add_func ("/ptrace/job-control", test_job_control);
   g_test_add_func ("/ptrace/threads", test_threads);
   g_test_add_func ("/ptrace/sigwait", test_sigwait);
+  g_test_add_func ("/ptrace/exec-from-thread", test_exec_from_thread);
+  g_test_add_func ("/ptrace/vfork-spawn", test_vfork_spawn);
+  g_test_add_func ("/ptrace/fork-tree", test_fork_tree);
   g_test_add_func ("/ptrace/not-found", test_not_found);
   g_test_add_func ("/ptrace/attach-detach", test_attach_detach);
   g_test_add_func ("/ptrace/attach-stopped", test_attach_stopped);

@@ -40,7 +40,7 @@ scenario_path (const char *name)
 
 /* Processes whose environment holds our token: any is a leftover. */
 static guint
-count_run_processes (gboolean report)
+count_run_processes_full (gboolean report, guint *n_helpers)
 {
   guint n = 0;
   g_autoptr (GDir) dir = g_dir_open ("/proc", 0, NULL);
@@ -61,6 +61,13 @@ count_run_processes (gboolean report)
             g_autofree char *stat_path = g_strdup_printf ("/proc/%s/stat", name);
             g_autofree char *stat = NULL;
             g_file_get_contents (stat_path, &stat, NULL, NULL);
+            /* The tracefs backend removes its instances in a detached
+             * helper that is still the CLI's image: not a scenario process. */
+            if (n_helpers && stat && strstr (stat, "(forkscope-cli)"))
+              {
+                (*n_helpers)++;
+                break;
+              }
             if (report)
               g_printerr ("# leftover: %s", stat ? stat : name);
             n++;
@@ -71,9 +78,24 @@ count_run_processes (gboolean report)
 }
 
 static guint
+count_run_processes (gboolean report)
+{
+  return count_run_processes_full (report, NULL);
+}
+
+static guint
 count_leftovers (void)
 {
-  return count_run_processes (TRUE);
+  guint helpers = 0;
+  guint n = count_run_processes_full (TRUE, &helpers);
+  /* Give a detached helper its few hundred milliseconds to finish. */
+  for (int wait = 0; wait < 300 && helpers > 0; wait++)
+    {
+      g_usleep (10000);
+      helpers = 0;
+      count_run_processes_full (FALSE, &helpers);
+    }
+  return n + helpers;
 }
 
 static void
@@ -89,6 +111,12 @@ run_cli (CliRun *run, const char *const *args, const char *trace_path)
 
   g_auto (GStrv) envp = g_get_environ ();
   envp = g_environ_setenv (envp, "FSC_TEST_TOKEN", token, TRUE);
+  /* Sanitizer builds: libtracefs 1.6.4 leaks the regex its instance listing
+   * compiles (not ours; see tracer/tracefs-tracer.c). */
+  g_autofree char *suppressions = g_build_filename (tmp_dir, "lsan.supp", NULL);
+  g_file_set_contents (suppressions, "leak:regcomp\nleak:re_compile_internal\n", -1, NULL);
+  g_autofree char *lsan = g_strdup_printf ("suppressions=%s:print_suppressions=0", suppressions);
+  envp = g_environ_setenv (envp, "LSAN_OPTIONS", lsan, FALSE);
   g_autoptr (GError) error = NULL;
   int wait_status = 0;
   g_assert_true (g_spawn_sync (tmp_dir, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
@@ -400,6 +428,7 @@ check_signal_handler (CliRun *run, const char *tracer)
                    "main: 3 SIGUSR1 handled, SIGINT ignored\n");
   g_assert_cmpuint (count_sends (run->trace, "pinger", "main", SIGUSR1), ==, 3);
   g_assert_cmpuint (count_sends (run->trace, "pinger", "main", SIGINT), ==, 1);
+  g_assert_cmpuint (count_sends (run->trace, "main", "pinger", SIGUSR2), ==, 3);
 }
 
 static void
@@ -550,6 +579,8 @@ main (int argc, char **argv)
 
   int result = g_test_run ();
   g_ptr_array_free (cases_owned, TRUE);
+  g_autofree char *suppressions = g_build_filename (tmp_dir, "lsan.supp", NULL);
+  g_unlink (suppressions);
   g_rmdir (tmp_dir);
   g_free (tmp_dir);
   g_free (token);

@@ -788,7 +788,7 @@ test_corrupt_fields (Fixture *f, gconstpointer data)
   FRESH ();
   off = event_offset (&m, FS_EVENT_OUTPUT);
   m.data[off + 31] = 1;
-  assert_load_fails (&m, FS_TRACE_ERROR_CORRUPT, off + 16 + 5, "unused bytes not zero");
+  assert_load_fails (&m, FS_TRACE_ERROR_CORRUPT, off + 31, "unused bytes not zero");
   FRESH ();
   off = find_record (m.data, m.len, T_META, 0);
   m.data[off + 16 + 2] = 9;   /* first entry's value type */
@@ -894,6 +894,10 @@ test_load_errors (Fixture *f, gconstpointer data)
   g_assert_null (fs_trace_load (missing, NULL, &error));
   g_assert_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_IO);
   g_assert_true (g_str_has_prefix (error->message, missing));
+  g_clear_error (&error);
+
+  g_assert_null (fs_trace_load (f->dir, NULL, &error));
+  g_assert_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_IO);
   g_clear_error (&error);
 
   g_autofree char *empty = fixture_path (f, "empty.fstrace");

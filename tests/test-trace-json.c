@@ -532,6 +532,8 @@ test_import_errors (void)
       FS_TRACE_ERROR_CORRUPT, "meta.lost_events: -1 is out of range" },
     { HEAD "\"meta\":{\"start_wall_time\":\"yesterday\"}," PROCS ",\"events\":[]}",
       FS_TRACE_ERROR_FORMAT, "meta.start_wall_time: \"yesterday\" is not an ISO 8601" },
+    { HEAD "\"meta\":{\"start_wall_time\":\"4052-01-02T03:04:05Z\"}," PROCS ",\"events\":[]}",
+      FS_TRACE_ERROR_CORRUPT, "meta.start_wall_time: \"4052-01-02T03:04:05Z\" is out of range" },
     { HEAD "\"meta\":{\"extra\":{\"k\":1}}," PROCS ",\"events\":[]}",
       FS_TRACE_ERROR_FORMAT, "meta.extra.k: expected a string, got an integer" },
   };

@@ -1,8 +1,10 @@
 /* The tracefs backend, on real processes (needs root: skipped otherwise). */
 #include "tracer/tracer.h"
+#include "core/trace-file.h"
 #include "tracer/tracefs-tracer.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -101,6 +103,18 @@ count_events (FsTrace *trace, FsEventKind kind, int signal)
   const FsEvent *ev = fs_trace_events (trace, &n);
   for (gsize i = 0; i < n; i++)
     if (ev[i].kind == kind && (signal == 0 || ev[i].signal == signal))
+      count++;
+  return count;
+}
+
+static guint
+count_sends_by (FsTrace *trace, FsProcessId sender, int signal)
+{
+  gsize n;
+  guint count = 0;
+  const FsEvent *ev = fs_trace_events (trace, &n);
+  for (gsize i = 0; i < n; i++)
+    if (ev[i].kind == FS_EVENT_SIGNAL_SEND && ev[i].process == sender && ev[i].signal == signal)
       count++;
   return count;
 }
@@ -345,10 +359,11 @@ test_sigwait_waitid_threads_group (void)
                    (int) gs->u.send.target);
   g_assert_cmpint (fs_trace_process (trace, child_of (trace, root, 2))->pgid, ==,
                    (int) gs->u.send.target);
-  g_assert_cmpuint (count_events (trace, FS_EVENT_SIGNAL_SEND, SIGHUP), ==, 1);
-  g_assert_cmpuint (count_events (trace, FS_EVENT_SIGNAL_DELIVER, SIGHUP), ==, 2);
+  g_assert_cmpuint (count_sends_by (trace, root, SIGHUP), ==, 1);
   for (guint i = 1; i <= 2; i++)
     {
+      g_assert_nonnull (find_event (trace, FS_EVENT_SIGNAL_DELIVER, child_of (trace, root, i),
+                                    SIGHUP));
       FsProcess *p = fs_trace_process (trace, child_of (trace, root, i));
       g_assert_cmpint (p->exit.kind, ==, FS_EXIT_SIGNAL);
       g_assert_cmpint (p->exit.value, ==, SIGHUP);
@@ -561,7 +576,138 @@ test_sigterm_cleans_up (void)
   g_assert_cmpint (errno, ==, ESRCH);
 }
 
+/* ---- SIGTERM of forkscope-cli record */
+
+static void
+test_cli_sigterm (void)
+{
+  if (!need_root ())
+    return;
+  const char *build = g_getenv ("FS_BUILD_ROOT");
+  g_autofree char *cli = g_build_filename (build != NULL ? build : ".", "app", "forkscope-cli",
+                                           NULL);
+  if (!g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("forkscope-cli is not built");
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("forkscope-tracefs-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *out = g_build_filename (dir, "t.fstrace", NULL);
+  /* The sleep writes its pid first, so that we can check it is gone after. */
+  const char *argv[] = { cli, "record", "-q", "--tracer=tracefs", "-o", out, "--", "/bin/sh", "-c",
+                         "echo $$ > \"$0\"; exec sleep 30", NULL, NULL };
+  g_autofree char *pid_file = g_build_filename (dir, "pid", NULL);
+  argv[10] = pid_file;
+  GPid recorder;
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &recorder, &error));
+  g_assert_no_error (error);
+
+  g_autofree char *pid_text = NULL;
+  for (int i = 0; i < 500 && !g_file_get_contents (pid_file, &pid_text, NULL, NULL); i++)
+    g_usleep (10 * 1000);
+  g_assert_nonnull (pid_text);
+  GPid sleeper = (GPid) g_ascii_strtoll (pid_text, NULL, 10);
+  g_assert_cmpint (sleeper, >, 0);
+  g_assert_true (instances_of_exist (recorder));
+
+  g_assert_cmpint (kill (recorder, SIGTERM), ==, 0);
+  int status = -1;
+  g_assert_cmpint (waitpid (recorder, &status, 0), ==, recorder);
+  g_assert_true (instances_of_gone (recorder));
+  g_assert_cmpint (kill (sleeper, 0), ==, -1);
+  g_assert_cmpint (errno, ==, ESRCH);
+
+  /* The trace is complete up to the kill. */
+  g_autofree char *warning = NULL;
+  g_autoptr (FsTrace) trace = fs_trace_load (out, &warning, &error);
+  g_assert_no_error (error);
+  FsProcess *root = fs_trace_process (trace, child_of (trace, FS_PROCESS_NONE, 0));
+  g_assert_cmpint (root->exit.kind, ==, FS_EXIT_SIGNAL);
+  g_assert_cmpint (root->exit.value, ==, SIGKILL);
+  g_unlink (out);
+  g_unlink (pid_file);
+  g_rmdir (dir);
+}
+
+/* ---- attaching to a running process */
+
+static void
+test_attach (void)
+{
+  if (!need_root ())
+    return;
+  g_autoptr (GError) error = NULL;
+  const char *argv[] = { "/bin/sh", "-c", "sleep 0.3; sh -c 'exit 4'; exit 0", NULL };
+  GPid target;
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &target, &error));
+  g_assert_no_error (error);
+  g_usleep (100 * 1000);  /* in its sleep */
+
+  g_autoptr (FsTrace) trace = fs_trace_new ();
+  FsRecorder *rec = fs_recorder_new (trace, fs_recorder_now ());
+  FsTracerOptions options = { .quiet = TRUE };
+  FsTracer *tracer = fs_tracer_new (FS_TRACER_TRACEFS, rec, &options, &error);
+  g_assert_no_error (error);
+  g_assert_true (fs_tracer_attach (tracer, target, &error));
+  g_assert_no_error (error);
+  int root_status = -1;
+  g_assert_true (fs_tracer_run (tracer, &root_status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (root_status, ==, 0);
+  fs_tracer_free (tracer);
+  fs_recorder_free (rec);
+  int status;
+  g_assert_cmpint (waitpid (target, &status, 0), ==, target);
+  g_assert_true (fs_trace_finish (trace, &error));
+  dump_trace (trace);
+
+  FsProcessId root = FS_PROCESS_NONE;
+  for (guint i = 0; i < fs_trace_n_processes (trace); i++)
+    if (fs_trace_process (trace, i)->pid == target)
+      root = i;
+  g_assert_cmpuint (root, !=, FS_PROCESS_NONE);
+  g_assert_true (fs_trace_process (trace, root)->flags & FS_PROCESS_FLAG_ATTACHED);
+  /* The already running sleep was found in /proc; the later sh was followed. */
+  guint n_children = 0;
+  fs_trace_children (trace, root, &n_children);
+  g_assert_cmpuint (n_children, ==, 2);
+  FsProcess *later = fs_trace_process (trace, child_of (trace, root, 1));
+  g_assert_cmpint (later->exit.kind, ==, FS_EXIT_CODE);
+  g_assert_cmpint (later->exit.value, ==, 4);
+  g_assert_cmpint (later->reap_ns, !=, FS_TIME_NONE);
+  g_assert_cmpint (fs_trace_process (trace, root)->exit.value, ==, 0);
+  g_assert_true (instances_of_gone (getpid ()));
+}
+
 /* ---- without root */
+
+/* In a child that dropped root: what fs_tracer_new() says.  0 when right. */
+static int
+check_refused_without_root (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FsTrace) trace = fs_trace_new ();
+  g_autoptr (FsRecorder) rec = fs_recorder_new (trace, fs_recorder_now ());
+  FsTracer *tracer = fs_tracer_new (FS_TRACER_TRACEFS, rec, NULL, &error);
+  if (tracer != NULL)
+    {
+      fs_tracer_free (tracer);
+      return 21;
+    }
+  if (!g_error_matches (error, FS_TRACER_ERROR, FS_TRACER_ERROR_PERMISSION))
+    return 22;
+  if (strstr (error->message, "root") == NULL
+      || strstr (error->message, "--tracer ptrace") == NULL)
+    return 23;
+  g_autofree char *why = NULL;
+  if (fs_tracer_resolve (FS_TRACER_AUTO, &why) != FS_TRACER_PTRACE)
+    return 24;
+  return 0;
+}
 
 static void
 test_not_root (void)
@@ -571,23 +717,9 @@ test_not_root (void)
   pid_t child = fork ();
   if (child == 0)
     {
-      g_autoptr (GError) error = NULL;
       if (setresgid (65534, 65534, 65534) < 0 || setresuid (65534, 65534, 65534) < 0)
         _exit (20);
-      FsTrace *trace = fs_trace_new ();
-      FsRecorder *rec = fs_recorder_new (trace, fs_recorder_now ());
-      FsTracer *tracer = fs_tracer_new (FS_TRACER_TRACEFS, rec, NULL, &error);
-      if (tracer != NULL)
-        _exit (21);
-      if (!g_error_matches (error, FS_TRACER_ERROR, FS_TRACER_ERROR_PERMISSION))
-        _exit (22);
-      if (strstr (error->message, "root") == NULL
-          || strstr (error->message, "--tracer ptrace") == NULL)
-        _exit (23);
-      g_autofree char *why = NULL;
-      if (fs_tracer_resolve (FS_TRACER_AUTO, &why) != FS_TRACER_PTRACE)
-        _exit (24);
-      _exit (0);
+      _exit (check_refused_without_root ());
     }
   int status = -1;
   g_assert_cmpint (waitpid (child, &status, 0), ==, child);
@@ -617,10 +749,41 @@ test_command_not_found (void)
   g_assert_cmpint (waitpid (pid, NULL, WNOHANG), ==, -1);
 }
 
+/* The recorder side of a late tracer: the engine reports on a process (name,
+ * hidden flag, a marker) before tracefs has handled its birth; the birth then
+ * adopts that placeholder instead of making a second process. */
+static void
+test_recorder_late_birth (void)
+{
+  const gint64 ms = 1000000;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FsTrace) trace = fs_trace_new ();
+  g_autoptr (FsRecorder) rec = fs_recorder_new (trace, 1000 * ms);
+  fs_recorder_process_new (rec, 1000 * ms, 100, 0, "root", 0);
+  fs_recorder_set_flags (rec, 101, FS_PROCESS_FLAG_HIDDEN);
+  fs_recorder_set_name (rec, 101, "reaper");
+  fs_recorder_marker (rec, 1003 * ms, 101, 7, "line 7");
+  FsProcessId child = fs_recorder_process_new (rec, 1001 * ms, 101, 100, "sh", 0);
+  fs_recorder_exit (rec, 1004 * ms, 101, 0);
+  g_assert_true (fs_recorder_flush (rec, TRUE, &error));
+  g_assert_true (fs_trace_finish (trace, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (fs_trace_n_processes (trace), ==, 2);
+  FsProcess *p = fs_trace_process (trace, child);
+  g_assert_cmpuint (p->parent, ==, 0);
+  g_assert_cmpint (p->start_ns, ==, 1 * ms);
+  g_assert_true (p->flags & FS_PROCESS_FLAG_HIDDEN);
+  g_assert_cmpstr (fs_trace_process_name (trace, child), ==, "reaper");
+  g_assert_nonnull (find_event (trace, FS_EVENT_MARKER, child, 0));
+  g_assert_nonnull (find_event (trace, FS_EVENT_FORK, 0, 0));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/tracefs/recorder-late-birth", test_recorder_late_birth);
   g_test_add_func ("/tracefs/fork-exec-signal", test_fork_exec_signal);
   g_test_add_func ("/tracefs/exit-statuses", test_exit_statuses);
   g_test_add_func ("/tracefs/sigwait-waitid-threads-group", test_sigwait_waitid_threads_group);
@@ -628,6 +791,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tracefs/top-level-untouched", test_top_level_untouched);
   g_test_add_func ("/tracefs/stale-instances", test_stale_instances);
   g_test_add_func ("/tracefs/sigterm-cleans-up", test_sigterm_cleans_up);
+  g_test_add_func ("/tracefs/cli-sigterm", test_cli_sigterm);
+  g_test_add_func ("/tracefs/attach", test_attach);
   g_test_add_func ("/tracefs/not-root", test_not_root);
   g_test_add_func ("/tracefs/command-not-found", test_command_not_found);
   return g_test_run ();

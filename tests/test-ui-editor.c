@@ -244,6 +244,30 @@ test_examples (Fixture *f, gconstpointer data)
   g_assert_null (fs_scenario_editor_get_file (f->editor));  /* Save asks where */
 }
 
+/* Every shipped scenario opens from Examples without a problem. */
+static void
+test_shipped_examples (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) examples = fs_scenario_editor_list_examples ();
+  guint shipped = 0;
+  for (guint i = 0; i < examples->len; i++)
+    {
+      const char *path = g_ptr_array_index (examples, i);
+      if (strstr (path, "/data/scenarios/") == NULL)
+        continue;
+      shipped++;
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.open-example", "s", path));
+      g_autofree char *first = fs_scenario_editor_get_first_error (f->editor);
+      if (first)
+        g_test_message ("%s: %s", path, first);
+      g_assert_null (first);
+      g_assert_cmpuint (fs_scenario_editor_get_n_errors (f->editor), ==, 0);
+      g_assert_false (fs_scenario_editor_get_dirty (f->editor));
+    }
+  g_test_message ("%u shipped scenarios", shipped);
+  g_assert_cmpuint (shipped, >=, 5);
+}
+
 /* A finished trace with markers for lines 3, 6 and 7 and their effects. */
 static FsTrace *
 marker_trace (void)
@@ -412,6 +436,7 @@ main (int argc, char **argv)
   g_test_add ("/editor/highlighting", Fixture, NULL, fixture_set_up, test_highlighting, fixture_tear_down);
   g_test_add ("/editor/files", Fixture, NULL, fixture_set_up, test_files, fixture_tear_down);
   g_test_add ("/editor/examples", Fixture, NULL, fixture_set_up, test_examples, fixture_tear_down);
+  g_test_add ("/editor/shipped-examples", Fixture, NULL, fixture_set_up, test_shipped_examples, fixture_tear_down);
   g_test_add ("/editor/follows-playhead", Fixture, NULL, fixture_set_up, test_follows_playhead, fixture_tear_down);
 
   int status = g_test_run ();

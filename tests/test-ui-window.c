@@ -8,7 +8,9 @@
 #include "ui-test-trace.h"
 
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
   char *dir;
@@ -130,20 +132,26 @@ test_seek_and_step (Fixture *f, gconstpointer data)
 
   open_path (f->window, f->trace_path);
 
-  /* Keyboard actions step through events; the event list follows. */
+  /* Keyboard actions step through events; the event list follows (it is
+   * allowed up to 80 ms to catch up, see fs-event-list.c). */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.step-next", NULL));
   g_assert_cmpuint (fs_session_get_current_event (session), ==, 0);
+  spin_for (120);
   g_assert_cmpuint (fs_event_list_get_selected_row (list), ==, 0);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.step-next", NULL);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.step-next", NULL);
   g_assert_cmpuint (fs_session_get_current_event (session), ==, 2);
+  spin_for (120);
   g_assert_cmpuint (fs_event_list_get_selected_row (list), ==, 2);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.step-prev", NULL);
   g_assert_cmpuint (fs_session_get_current_event (session), ==, 1);
+  spin_for (120);
+  g_assert_cmpuint (fs_event_list_get_selected_row (list), ==, 1);
 
   /* Seeking by time: output lines up to the playhead are shown. */
   g_assert_cmpuint (fs_output_view_get_n_visible (output), ==, 0);
   fs_session_seek (session, 3 * UI_TEST_S);
+  spin_for (120);
   g_assert_cmpuint (fs_output_view_get_n_visible (output), ==, 3);
   {
     g_autofree char *text = fs_output_view_get_text (output);
@@ -152,9 +160,12 @@ test_seek_and_step (Fixture *f, gconstpointer data)
   }
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.end", NULL);
   g_assert_true (fs_session_is_at_end (session));
+  spin_for (120);
   g_assert_cmpuint (fs_output_view_get_n_visible (output), ==, f->t.n_outputs);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.home", NULL);
   g_assert_cmpint (fs_session_get_time (session), ==, 0);
+  spin_for (120);
+  g_assert_cmpuint (fs_output_view_get_n_visible (output), ==, 0);
 
   /* Speed keys walk the 1-2-5 ladder. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.faster", NULL);
@@ -349,6 +360,17 @@ test_export (Fixture *f, gconstpointer data)
   g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
   g_clear_pointer (&contents, g_free);
 
+  fs_export_dialog_set_kind (dialog, FS_EXPORT_ANIMATED_SVG);
+  {
+    g_autofree char *svg_path = g_build_filename (f->dir, "animated.svg", NULL);
+    g_autofree char *svg = NULL;
+    g_assert_true (fs_export_dialog_export_to (dialog, svg_path, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
+    g_assert_nonnull (strstr (svg, "<svg"));
+    g_assert_true (strstr (svg, "<set") != NULL || strstr (svg, "<animate") != NULL);
+  }
+
   fs_export_dialog_set_kind (dialog, FS_EXPORT_TRACE_JSON);
   g_assert_true (fs_export_dialog_export_to (dialog, json_path, &error));
   g_assert_true (g_file_get_contents (json_path, &contents, &length, NULL));
@@ -405,6 +427,79 @@ test_truncated_file (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (banner, "This trace is incomplete"));
 }
 
+/* Direct children of this process that still exist (zombies included). */
+static guint
+count_children (void)
+{
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%s/stat", name);
+      g_autofree char *stat = NULL;
+      const char *paren;
+      int ppid = 0;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (path, &stat, NULL, NULL))
+        continue;
+      paren = strrchr (stat, ')');
+      if (paren != NULL && sscanf (paren + 1, " %*c %d", &ppid) == 1 && ppid == getpid ())
+        n++;
+    }
+  return n;
+}
+
+static gboolean
+no_children (gpointer data)
+{
+  return count_children () == 0;
+}
+
+static gboolean
+banner_says_running (gpointer data)
+{
+  const char *banner = fs_window_get_banner_text (FS_WINDOW (data));
+  return banner != NULL && g_str_has_prefix (banner, "Running");
+}
+
+/* Opening a scenario runs forkscope-cli; opening something else meanwhile
+ * interrupts that run, and nothing of it is left. */
+static void
+test_scenario_interrupted (Fixture *f, gconstpointer data)
+{
+  g_autofree char *scenario = g_build_filename (g_getenv ("FS_SOURCE_ROOT"), "data", "scenarios",
+                                                "ordered-results.fsc", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (scenario);
+
+  if (g_getenv ("FORKSCOPE_CLI") == NULL)
+    {
+      g_test_skip ("FORKSCOPE_CLI not set");
+      return;
+    }
+  g_assert_cmpuint (count_children (), ==, 0);
+  fs_window_open (f->window, file);
+  spin_until (banner_says_running, f->window, 5000);
+  g_assert_cmpstr (fs_window_get_page (f->window), ==, "loading");
+  g_assert_cmpuint (count_children (), ==, 1);
+
+  open_path (f->window, f->trace_path);
+  g_assert_cmpstr (fs_window_get_page (f->window), ==, "graph");
+  spin_until (no_children, NULL, 10000);
+}
+
+static void
+test_help_overlay (void)
+{
+  g_autoptr (GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/forkscope/Forkscope/gtk/help-overlay.ui");
+  GObject *overlay = gtk_builder_get_object (builder, "help_overlay");
+
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  gtk_window_destroy (GTK_WINDOW (overlay));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -422,6 +517,8 @@ main (int argc, char *argv[])
   ADD ("/ui/window/export", test_export);
   ADD ("/ui/window/bad-file", test_bad_file);
   ADD ("/ui/window/truncated-file", test_truncated_file);
+  ADD ("/ui/window/scenario-interrupted", test_scenario_interrupted);
 #undef ADD
+  g_test_add_func ("/ui/window/help-overlay", test_help_overlay);
   return g_test_run ();
 }

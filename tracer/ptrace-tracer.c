@@ -32,6 +32,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
@@ -170,6 +171,7 @@ typedef struct {
   GHashTable        *tasks;        /* tid → Task* */
   GHashTable        *procs;        /* tgid → Proc* */
   GHashTable        *zombies;      /* pid → wait status of exited, unreaped processes */
+  GHashTable        *early;        /* tids whose first stop came before their creator's event */
   RecentExit         recent_exits[RECENT_EXITS];  /* unknown tids that exited */
   guint              recent_pos;
 
@@ -713,6 +715,9 @@ kill_if_stopping (PtraceTracer *self, gint32 tid)
 static void
 register_child (PtraceTracer *self, Task *parent, gint32 child, int event, gint64 now)
 {
+  /* Registered already at its own first stop (it may even be gone now). */
+  if (g_hash_table_remove (self->early, GINT_TO_POINTER (child)))
+    return;
   if (task_lookup (self, child) != NULL)
     return;
 
@@ -759,6 +764,7 @@ adopt_unknown (PtraceTracer *self, gint32 tid, gint64 now)
   if (!read_proc_status (tid, &st))
     return NULL;
 
+  g_hash_table_add (self->early, GINT_TO_POINTER (tid));
   Proc *proc = NULL;
   if (st.tgid != tid && (proc = proc_lookup (self, st.tgid)) != NULL)
     {
@@ -1366,6 +1372,7 @@ ptrace_create (FsRecorder *recorder, const FsTracerOptions *options, GError **er
   self->tasks = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->procs = g_hash_table_new_full (NULL, NULL, NULL, proc_free);
   self->zombies = g_hash_table_new (NULL, NULL);
+  self->early = g_hash_table_new (NULL, NULL);
   self->tick_signal = SIGRTMIN + 6;
   self->last_flush_ns = fs_recorder_now ();
   return self;
@@ -1414,6 +1421,9 @@ explain_ptrace_refusal (gint32 pid, int err)
     return g_strdup_printf ("kernel.yama.ptrace_scope is %d, which forbids tracing processes "
                             "that are not our descendants (run as root or lower it)",
                             atoi (scope));
+  if (geteuid () == 0)
+    return g_strdup_printf ("permission denied even to root (process %d is protected, e.g. "
+                            "it is init or lives in another user namespace)", pid);
   return g_strdup_printf ("permission denied (process %d belongs to another user or is "
                           "protected; root or CAP_SYS_PTRACE is needed)", pid);
 }
@@ -1571,7 +1581,26 @@ ptrace_launch (gpointer data, const FsLaunch *launch, GPid *pid_out, GError **er
       return FALSE;
     }
 
-  /* Go, then learn whether setup and exec worked: the pipe closes on exec. */
+  char comm[64] = "";
+  if (launch->argv != NULL && launch->argv[0] != NULL)
+    {
+      g_autofree char *base = g_path_get_basename (launch->argv[0]);
+      g_strlcpy (comm, base, 16);
+    }
+  else
+    {
+      read_proc_file ("/proc/self/comm", comm, sizeof comm);
+      g_strchomp (comm);
+    }
+  self->launched = TRUE;
+  self->root_pid = pid;
+  fs_recorder_process_new (self->recorder, t_fork, pid, 0, comm, 0);
+  fs_recorder_set_ids (self->recorder, pid, getpgrp (), getsid (0));
+  task_new (self, pid, proc_new (self, pid, filter != NULL));
+
+  /* Go, then learn whether setup and exec worked: the pipe closes on exec.
+   * The child may stop before that (a signal, a traced call), so its stops
+   * are handled meanwhile rather than waiting blind. */
   ssize_t n;
   do
     n = write (go_pipe[1], "g", 1);
@@ -1582,18 +1611,44 @@ ptrace_launch (gpointer data, const FsLaunch *launch, GPid *pid_out, GError **er
   gsize got = 0;
   while (got < sizeof failure)
     {
-      n = read (fail_pipe[0], (char *) &failure + got, sizeof failure - got);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      got += (gsize) n;
+      struct pollfd pfd = { .fd = fail_pipe[0], .events = POLLIN };
+      int ready = poll (&pfd, 1, 20);
+      if (ready > 0)
+        {
+          n = read (fail_pipe[0], (char *) &failure + got, sizeof failure - got);
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n <= 0)
+            break;
+          got += (gsize) n;
+          continue;
+        }
+      int status;
+      pid_t w;
+      while ((w = waitpid (pid, &status, WNOHANG | __WALL)) > 0)
+        handle_status (self, w, status, fs_recorder_now ());
     }
   close (fail_pipe[0]);
 
   if (got == sizeof failure)
     {
-      discard_child (pid);
+      /* Started, but setup or exec failed: end it and forget it. */
+      kill (pid, SIGKILL);
+      while (task_lookup (self, pid) != NULL)
+        {
+          int status;
+          pid_t w = waitpid (pid, &status, __WALL);
+          if (w < 0 && errno == EINTR)
+            continue;
+          if (w < 0)
+            {
+              g_hash_table_remove_all (self->tasks);
+              g_hash_table_remove_all (self->procs);
+              break;
+            }
+          handle_status (self, w, status, fs_recorder_now ());
+        }
+      self->launched = FALSE;
       const char *what = launch->argv != NULL && launch->argv[0] != NULL ? launch->argv[0] : "child";
       if (failure.stage == 1 && (failure.err == ENOENT || failure.err == ENOTDIR))
         g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_NOT_FOUND,
@@ -1606,24 +1661,6 @@ ptrace_launch (gpointer data, const FsLaunch *launch, GPid *pid_out, GError **er
                      "Cannot set up the traced process: %s", g_strerror (failure.err));
       return FALSE;
     }
-
-  char comm[64] = "";
-  if (launch->argv != NULL && launch->argv[0] != NULL)
-    {
-      g_autofree char *base = g_path_get_basename (launch->argv[0]);
-      g_strlcpy (comm, base, 16);
-    }
-  else
-    {
-      read_proc_file ("/proc/self/comm", comm, sizeof comm);
-      g_strchomp (comm);
-    }
-
-  self->launched = TRUE;
-  self->root_pid = pid;
-  fs_recorder_process_new (self->recorder, t_fork, pid, 0, comm, 0);
-  fs_recorder_set_ids (self->recorder, pid, getpgrp (), getsid (0));
-  task_new (self, pid, proc_new (self, pid, filter != NULL));
 
   if (pid_out != NULL)
     *pid_out = pid;
@@ -1827,6 +1864,7 @@ ptrace_free (gpointer data)
   g_hash_table_destroy (self->tasks);
   g_hash_table_destroy (self->procs);
   g_hash_table_destroy (self->zombies);
+  g_hash_table_destroy (self->early);
   g_free (self);
 }
 

@@ -51,6 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -264,6 +265,7 @@ typedef struct {
   gboolean         killed;
   gint64           kill_deadline;
   GHashTable      *suspect;           /* tgid → number of liveness checks it failed */
+  gboolean         debug;             /* FS_TRACEFS_DEBUG: print every record handled */
 } FsTracefsTracer;
 
 /* ------------------------------------------------- emergency cleanup */
@@ -375,28 +377,48 @@ report_timing (const char *what, gint64 since_ns)
 
 /* ------------------------------------------------------ tracefs access */
 
+/* Whether a tracefs is mounted anywhere (libtracefs 1.6.4's own check leaks
+ * a string on every call). */
+static gboolean
+tracefs_is_mounted (void)
+{
+  g_autofree char *mounts = NULL;
+  if (!g_file_get_contents ("/proc/self/mounts", &mounts, NULL, NULL))
+    return FALSE;
+  g_auto (GStrv) lines = g_strsplit (mounts, "\n", -1);
+  for (char **l = lines; *l != NULL; l++)
+    {
+      g_auto (GStrv) fields = g_strsplit (*l, " ", 4);
+      if (g_strv_length (fields) >= 3 && g_str_equal (fields[2], "tracefs"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 const char *
 fs_tracefs_tracing_dir (GError **error)
 {
-  const char *path = NULL;
-
-  if (tracefs_tracing_dir_is_mounted (false, &path) == 1 && path != NULL)
-    return path;
-  if (geteuid () != 0)
+  if (!tracefs_is_mounted ())
     {
-      g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_PERMISSION,
-                   "tracefs is not mounted and mounting it needs root (CAP_SYS_ADMIN); "
-                   "use --tracer ptrace");
-      return NULL;
+      if (geteuid () != 0)
+        {
+          g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_PERMISSION,
+                       "tracefs is not mounted and mounting it needs root (CAP_SYS_ADMIN); "
+                       "use --tracer ptrace");
+          return NULL;
+        }
+      if (mount ("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) < 0)
+        {
+          g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_UNAVAILABLE,
+                       "Cannot mount tracefs at /sys/kernel/tracing: %s (is tracing "
+                       "compiled into this kernel?)", g_strerror (errno));
+          return NULL;
+        }
     }
-  path = NULL;
-  if (tracefs_tracing_dir_is_mounted (true, &path) < 0 || path == NULL)
-    {
-      g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_UNAVAILABLE,
-                   "Cannot mount tracefs at /sys/kernel/tracing: %s (is tracing "
-                   "compiled into this kernel?)", g_strerror (errno));
-      return NULL;
-    }
+  const char *path = tracefs_tracing_dir ();
+  if (path == NULL)
+    g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_UNAVAILABLE,
+                 "Cannot find the tracefs mount point");
   return path;
 }
 
@@ -424,15 +446,18 @@ char **
 fs_tracefs_list_instances (void)
 {
   GPtrArray *names = g_ptr_array_new ();
-  char **all = tracefs_instances ("^" FS_TRACEFS_INSTANCE_PREFIX);
+  const char *tracing = tracefs_is_mounted () ? tracefs_tracing_dir () : NULL;
+  /* A plain listing: libtracefs 1.6.4's tracefs_instances() leaks its regex. */
+  g_autofree char *dir = tracing != NULL ? g_build_filename (tracing, "instances", NULL) : NULL;
+  g_autoptr (GDir) d = dir != NULL ? g_dir_open (dir, 0, NULL) : NULL;
+  const char *name;
 
-  for (char **n = all; n != NULL && *n != NULL; n++)
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
       pid_t pid;
-      if (parse_instance_pid (*n, &pid))
-        g_ptr_array_add (names, g_strdup (*n));
+      if (parse_instance_pid (name, &pid))
+        g_ptr_array_add (names, g_strdup (name));
     }
-  tracefs_list_free (all);
   g_ptr_array_add (names, NULL);
   return (char **) g_ptr_array_free (names, FALSE);
 }
@@ -474,7 +499,7 @@ tracefs_probe (char **why)
         *why = g_strdup ("not running as root");
       return FALSE;
     }
-  if (tracefs_tracing_dir_is_mounted (false, &path) == 1 && path != NULL)
+  if (tracefs_is_mounted () && (path = tracefs_tracing_dir ()) != NULL)
     {
       g_autofree char *instances = g_build_filename (path, "instances", NULL);
       g_autofree char *fmt = g_build_filename (path, "events", "signal", "signal_generate",
@@ -1420,7 +1445,7 @@ handle_record (FsTracefsTracer *self, const RawRecord *r, void *data, gboolean l
   gint32 tid = tep_data_pid (self->tep, &rec);
   gint64 t = (gint64) r->ts;
 
-  if (g_getenv ("FS_TRACEFS_DEBUG") != NULL)
+  if (G_UNLIKELY (self->debug))
     g_printerr ("tracefs: %" G_GINT64_FORMAT " cpu%d %s tid %d %s\n", t, r->cpu, r->ext ? "ext" : "main", tid,
                 kind >= 0 ? event_specs[kind].name : "?");
   if (r->ext)
@@ -1547,13 +1572,16 @@ instance_clear (Instance *in)
 static gboolean
 remove_instances_detached (const char *main_dir, const char *ext_dir)
 {
-  pid_t middle = fork ();
+  /* vfork: the middle process runs at once on our CPU while we wait, instead
+   * of queueing behind the machine's load; it only forks the real helper
+   * (a raw fork: no atfork handlers run on our shared memory) and exits. */
+  pid_t middle = vfork ();
   if (middle < 0)
     return FALSE;
   if (middle == 0)
     {
       /* Async-signal-safe calls only: the parent has threads. */
-      if (fork () != 0)
+      if (syscall (SYS_fork) != 0)
         _exit (0);
       /* Hold none of our descriptors: a pipe on our stdout would make a
        * shell's $(forkscope …) wait for the removal. */
@@ -1812,6 +1840,7 @@ setup_ext_instance (gpointer data)
     return NULL;
   report_timing ("ext: clock", t0);
   tracefs_instance_set_buffer_size (in->instance, EXT_BUFFER_KB, -1);
+  report_timing ("ext: buffer", t0);
   if (tracefs_option_enable (in->instance, TRACEFS_OPTION_EVENT_FORK) < 0)
     {
       g_set_error (&job->error, FS_TRACER_ERROR, FS_TRACER_ERROR_UNAVAILABLE,
@@ -1831,6 +1860,7 @@ setup_ext_instance (gpointer data)
                      g_strerror (errno));
       return NULL;
     }
+  report_timing ("ext: enabled", t0);
   return NULL;
 }
 
@@ -2048,6 +2078,7 @@ tracefs_create (FsRecorder *recorder, const FsTracerOptions *options, GError **e
   FsTracefsTracer *self = g_new0 (FsTracefsTracer, 1);
   self->recorder = recorder;
   self->options = *options;
+  self->debug = g_getenv ("FS_TRACEFS_DEBUG") != NULL;
   self->wake_pipe[0] = self->wake_pipe[1] = -1;
   self->raw = g_array_new (FALSE, FALSE, sizeof (RawRecord));
   self->arena = g_byte_array_new ();
@@ -2424,6 +2455,7 @@ tracefs_run (gpointer data, int *root_status, GError **error)
   finish_all_kills (self);
   finish_pending_exits (self);
   update_lost (self);
+  report_timing ("final drain", t_run);
   if (self->launched && !self->root_reaped)
     {
       /* Stopped before the root ended (a failed flush, or a tree that would
@@ -2446,6 +2478,7 @@ tracefs_run (gpointer data, int *root_status, GError **error)
       g_autofree char *ext_dir = g_strdup (self->ext.dir);
       instance_release (&self->main, FALSE);
       instance_release (&self->ext, FALSE);
+      report_timing ("closed readers", t_run);
       if (!remove_instances_detached (main_dir, ext_dir))
         {
           rmdir (ext_dir);
@@ -2453,6 +2486,7 @@ tracefs_run (gpointer data, int *root_status, GError **error)
         }
       self->instances_up = FALSE;
     }
+  report_timing ("handed removal", t_run);
 
   if (ok && !fs_recorder_flush (self->recorder, TRUE, error))
     ok = FALSE;

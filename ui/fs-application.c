@@ -198,6 +198,8 @@ static const char *const css =
   ".numeric { font-feature-settings: \"tnum\"; }\n"
   "button.pill { border-radius: 9999px; padding: 10px 32px; }\n"
   "fsinspector label { line-height: 1.2; }\n"
+  "fsoutputview listview row { padding: 1px 8px; }\n"
+  "fsoutputview listview row:selected { background-color: alpha(@theme_selected_bg_color, 0.18); color: @theme_fg_color; }\n"
   ".fs-event-caption { font-size: 10pt; padding: 3px 8px; border-radius: 6px;"
   " background-color: alpha(@theme_bg_color, 0.85); color: alpha(@theme_fg_color, 0.85); }\n";
 

@@ -1,6 +1,7 @@
 /* fs-event-list-model.c: a lazily materialised, filterable list of events. */
 #include "fs-event-list-model.h"
 #include "fs-event-format.h"
+#include "fs-profile.h"
 
 #include <string.h>
 
@@ -28,6 +29,16 @@ fs_event_item_class_init (FsEventItemClass *klass)
 static void
 fs_event_item_init (FsEventItem *self)
 {
+}
+
+FsEventItem *
+fs_event_item_new (FsTrace *trace, gsize index)
+{
+  FsEventItem *item = g_object_new (FS_TYPE_EVENT_ITEM, NULL);
+
+  item->trace = g_object_ref (trace);
+  item->index = index;
+  return item;
 }
 
 gsize
@@ -125,11 +136,17 @@ replace_rows (FsEventListModel *self, GArray *rows, guint n_rows)
 {
   guint old = self->n_rows;
 
+  /* Removed and added in two steps: given both in one items-changed, GTK 4.8's
+   * list item manager fetches every added item (a million get_item calls) to
+   * look for rows it could keep; given only additions, it fetches none. */
+  self->n_rows = 0;
+  if (old != 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old, 0);
   g_clear_pointer (&self->rows, g_array_unref);
   self->rows = rows;
   self->n_rows = n_rows;
-  if (old != 0 || n_rows != 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old, n_rows);
+  if (n_rows != 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n_rows);
 }
 
 void
@@ -387,6 +404,7 @@ fs_event_list_model_set_filter (FsEventListModel *self, guint32 kind_mask,
       return;
     }
 
+  FS_PROFILE_BEGIN (filter_scan);
   search_index_init (&index, self->trace, search);
   rows = g_array_new (FALSE, FALSE, sizeof (guint32));
   if (process != FS_PROCESS_NONE && process < fs_trace_n_processes (self->trace))
@@ -408,5 +426,11 @@ fs_event_list_model_set_filter (FsEventListModel *self, guint32 kind_mask,
           }
     }
   search_index_clear (&index);
-  replace_rows (self, rows, rows->len);
+  FS_PROFILE_END (filter_scan);
+  {
+    FS_PROFILE_BEGIN (filter_items_changed);
+    replace_rows (self, rows, rows->len);
+    FS_PROFILE_END (filter_items_changed);
+
+  }
 }

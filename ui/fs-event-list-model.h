@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 #define FS_TYPE_EVENT_ITEM (fs_event_item_get_type ())
 G_DECLARE_FINAL_TYPE (FsEventItem, fs_event_item, FS, EVENT_ITEM, GObject)
 
+FsEventItem *fs_event_item_new        (FsTrace *trace, gsize index);
 gsize        fs_event_item_get_index  (FsEventItem *self);
 FsTrace     *fs_event_item_get_trace  (FsEventItem *self);
 

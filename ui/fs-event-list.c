@@ -1,6 +1,7 @@
 /* fs-event-list.c: filter bar + virtualised column view over FsEventListModel. */
 #include "fs-event-list.h"
 #include "fs-event-format.h"
+#include "fs-profile.h"
 
 enum {
   COLUMN_TIME,
@@ -43,6 +44,9 @@ struct _FsEventList {
 
   gboolean syncing;             /* selection changed by us, not the user */
   guint scroll_row;             /* the row to reveal at the next frame */
+  gboolean rows_changed;        /* the list has not been laid out since */
+  gint64 last_sync_us;
+  guint sync_timeout;
   guint scroll_tick;
 };
 
@@ -110,14 +114,17 @@ scroll_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       self->scroll_tick = 0;
       return G_SOURCE_REMOVE;
     }
-  if (upper <= 0 || page <= 0)
-    return G_SOURCE_CONTINUE;   /* not laid out yet */
+  /* Not laid out yet, or not since the rows changed: the size would be stale. */
+  if (upper <= 0 || page <= 0 || self->rows_changed)
+    return G_SOURCE_CONTINUE;
   self->scroll_tick = 0;
   row_height = upper / n;
   top = self->scroll_row * row_height;
   value = gtk_adjustment_get_value (adj);
+  /* Stay a row short of the end: the list's size is an estimate, and GTK
+   * refuses (with a warning) positions past what it has measured. */
   if (top < value || top + row_height > value + page)
-    gtk_adjustment_set_value (adj, CLAMP (top - page / 3, 0, MAX (upper - page, 0)));
+    gtk_adjustment_set_value (adj, CLAMP (top - page / 3, 0, MAX (upper - page - row_height, 0)));
   return G_SOURCE_REMOVE;
 }
 
@@ -149,6 +156,13 @@ sync_to_playhead (FsEventList *self)
 
 static void apply_filter (FsEventList *self);
 
+/* The list was laid out: its scroll range is current again. */
+static void
+adjustment_changed_cb (GtkAdjustment *adjustment, FsEventList *self)
+{
+  self->rows_changed = FALSE;
+}
+
 static void
 hidden_toggled_cb (GtkToggleButton *button, FsEventList *self)
 {
@@ -166,10 +180,17 @@ apply_filter (FsEventList *self)
   if (self->follow_selected_process && process == FS_PROCESS_NONE)
     process = FS_PROCESS_NONE - 1;   /* "selected process" with nothing selected: show nothing */
 
+  FS_PROFILE_BEGIN (model_filter);
   self->syncing = TRUE;
+  /* With a row selected, GtkSingleSelection looks for its item among every
+   * added row (get_item on each: a million objects); nothing selected, it
+   * does not look. */
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->rows_changed = TRUE;
   fs_event_list_model_set_filter (self->model, kind_mask (self->kind_filter), process,
                                   self->signal_filter, self->search);
   self->syncing = FALSE;
+  FS_PROFILE_END (model_filter);
   update_count (self);
   sync_to_playhead (self);
 }
@@ -236,11 +257,40 @@ selected_cb (GtkSingleSelection *selection, GParamSpec *pspec, FsEventList *self
   self->syncing = FALSE;
 }
 
+static gboolean
+deferred_sync_cb (gpointer user_data)
+{
+  FsEventList *self = user_data;
+
+  self->sync_timeout = 0;
+  self->last_sync_us = g_get_monotonic_time ();
+  sync_to_playhead (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Following the playhead costs re-binding every visible row when the list
+ * jumps; during playback or a drag that happens every frame, faster than
+ * anyone can read.  At most one follow per SYNC_INTERVAL_US, the last one
+ * always done. */
+#define SYNC_INTERVAL_US 80000
+
 static void
 current_event_cb (FsSession *session, GParamSpec *pspec, FsEventList *self)
 {
-  if (!self->syncing)
-    sync_to_playhead (self);
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->syncing)
+    return;
+  if (now - self->last_sync_us >= SYNC_INTERVAL_US && self->sync_timeout == 0)
+    {
+      FS_PROFILE_BEGIN (event_list_sync);
+      self->last_sync_us = now;
+      sync_to_playhead (self);
+      FS_PROFILE_END (event_list_sync);
+    }
+  else if (self->sync_timeout == 0)
+    self->sync_timeout = g_timeout_add ((guint) MAX ((SYNC_INTERVAL_US - (now - self->last_sync_us)) / 1000, 1),
+                                        deferred_sync_cb, self);
 }
 
 static void
@@ -295,16 +345,20 @@ static void
 trace_changed_cb (FsSession *session, GParamSpec *pspec, FsEventList *self)
 {
   FsTrace *trace = fs_session_get_trace (session);
+  FS_PROFILE_BEGIN (event_list_trace);
 
   self->process_filter = FS_PROCESS_NONE;
   self->follow_selected_process = FALSE;
   self->signal_filter = 0;
   fill_dropdowns (self, trace);
   self->syncing = TRUE;
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->rows_changed = TRUE;
   fs_event_list_model_set_trace (self->model, trace);
   self->syncing = FALSE;
   gtk_widget_set_visible (self->hidden_toggle, fs_event_list_model_has_hidden (self->model));
   apply_filter (self);
+  FS_PROFILE_END (event_list_trace);
 }
 
 void
@@ -409,10 +463,13 @@ fs_event_list_get_selected_row (FsEventList *self)
 static void
 search_changed_cb (GtkSearchEntry *entry, FsEventList *self)
 {
-  if (self->syncing)
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  /* Also emitted (after a delay) for text we set ourselves. */
+  if (self->syncing || g_strcmp0 (text, self->search != NULL ? self->search : "") == 0)
     return;
   g_free (self->search);
-  self->search = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
+  self->search = g_strdup (text);
   apply_filter (self);
 }
 
@@ -453,6 +510,7 @@ fs_event_list_dispose (GObject *object)
   FsEventList *self = FS_EVENT_LIST (object);
 
   fs_event_list_set_session (self, NULL);
+  g_clear_handle_id (&self->sync_timeout, g_source_remove);
   if (self->scroll_tick != 0)
     gtk_widget_remove_tick_callback (self->column_view, self->scroll_tick);
   self->scroll_tick = 0;
@@ -573,6 +631,8 @@ fs_event_list_init (FsEventList *self)
 
   self->scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), self->column_view);
+  g_signal_connect (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view)), "changed",
+                    G_CALLBACK (adjustment_changed_cb), self);
   gtk_widget_set_vexpand (self->scrolled, TRUE);
   gtk_box_append (GTK_BOX (self->box), self->scrolled);
 

@@ -7,11 +7,6 @@
 
 #include <string.h>
 
-/* TRANSITIONAL: the animated SVG export is still being written in
- * ui/drawing; until it links, the menu entry reports it unavailable. */
-#pragma weak fs_export_animated_svg
-#pragma weak fs_animation_options_init
-
 /* Previews of big traces would stall the dialog; the export itself still runs. */
 #define PREVIEW_MAX_EVENTS 20000
 #define PREVIEW_MAX_CHARS 20000
@@ -122,12 +117,6 @@ fs_export_dialog_export_to (FsExportDialog *self, const char *path, GError **err
     case FS_EXPORT_ANIMATED_SVG:
       {
         FsAnimationOptions animation;
-        if (fs_export_animated_svg == NULL || fs_animation_options_init == NULL)
-          {
-            g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                         "The animated SVG export is not available in this build");
-            return FALSE;
-          }
         image_options (self, &options, FS_IMAGE_SVG);
         fs_animation_options_init (&animation);
         return fs_export_animated_svg (self->trace, &options, &animation, path, error);

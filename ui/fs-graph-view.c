@@ -1,6 +1,7 @@
 /* fs-graph-view.c: the process graph widget (drawing library + zoom/pan/select). */
 #include "fs-graph-view.h"
 #include "fs-event-format.h"
+#include "fs-profile.h"
 #include "ui/drawing/graph-draw.h"
 #include "ui/drawing/graph-layout.h"
 
@@ -130,12 +131,15 @@ fs_graph_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   }
   cairo_destroy (cr);
   self->last_draw_us = g_get_monotonic_time () - start;
+  if (fs_profile_enabled ())
+    g_printerr ("profile: graph_draw %.1f ms\n", self->last_draw_us / 1000.0);
 }
 
 static void
 rebuild_layout (FsGraphView *self)
 {
   FsTrace *trace = self->session != NULL ? fs_session_get_trace (self->session) : NULL;
+  FS_PROFILE_BEGIN (graph_layout);
 
   g_clear_pointer (&self->layout, fs_graph_layout_free);
   if (trace != NULL)
@@ -143,6 +147,7 @@ rebuild_layout (FsGraphView *self)
   self->hovered = FS_PROCESS_NONE;
   self->fit = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  FS_PROFILE_END (graph_layout);
 }
 
 static void

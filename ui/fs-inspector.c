@@ -1,6 +1,7 @@
 /* fs-inspector.c: the selected process in detail. */
 #include "fs-inspector.h"
 #include "fs-event-format.h"
+#include "fs-profile.h"
 
 struct _FsInspector {
   GtkWidget parent_instance;
@@ -259,7 +260,9 @@ update_details (FsInspector *self)
 static void
 selection_changed_cb (FsSession *session, GParamSpec *pspec, FsInspector *self)
 {
+  FS_PROFILE_BEGIN (inspector);
   update_details (self);
+  FS_PROFILE_END (inspector);
 }
 
 static void

@@ -7,7 +7,6 @@
 #include "fs-live-run.h"
 
 #include "core/trace-file.h"
-#include "fs-config.h"
 
 #include <glib/gstdio.h>
 
@@ -261,27 +260,30 @@ fs_live_run_find_unsaved (void)
 static char *
 policy_cli_path (char **reason)
 {
-  g_autofree char *local = g_build_filename (FS_DATADIR, "..", "polkit-1", "actions", POLICY_ID, NULL);
-  const char *candidates[] = { "/usr/share/polkit-1/actions/" POLICY_ID, local };
-  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+  /* polkitd reads actions from this one folder only, whatever our prefix. */
+  const char *policy = "/usr/share/polkit-1/actions/" POLICY_ID;
+  g_autofree char *xml = NULL;
+  if (!g_file_get_contents (policy, &xml, NULL, NULL))
     {
-      g_autofree char *xml = NULL;
-      if (!g_file_get_contents (candidates[i], &xml, NULL, NULL))
-        continue;
-      const char *key = "org.freedesktop.policykit.exec.path\">";
-      const char *at = strstr (xml, key);
-      const char *end = at ? strstr (at + strlen (key), "</annotate>") : NULL;
-      if (at == NULL || end == NULL)
-        continue;
-      g_autofree char *path = g_strstrip (g_strndup (at + strlen (key), (gsize) (end - at - strlen (key))));
-      if (is_executable_file (path))
-        return g_steal_pointer (&path);
       if (reason)
-        *reason = g_strdup_printf ("the polkit policy names %s, which is not installed", path);
+        *reason = g_strdup ("the polkit policy for forkscope-cli is not installed in "
+                            "/usr/share/polkit-1/actions (meson install --prefix=/usr adds it)");
       return NULL;
     }
+  const char *key = "org.freedesktop.policykit.exec.path\">";
+  const char *at = strstr (xml, key);
+  const char *end = at ? strstr (at + strlen (key), "</annotate>") : NULL;
+  if (at == NULL || end == NULL)
+    {
+      if (reason)
+        *reason = g_strdup_printf ("%s names no program", policy);
+      return NULL;
+    }
+  g_autofree char *path = g_strstrip (g_strndup (at + strlen (key), (gsize) (end - at - strlen (key))));
+  if (is_executable_file (path))
+    return g_steal_pointer (&path);
   if (reason)
-    *reason = g_strdup ("the polkit policy for forkscope-cli is not installed (meson install adds it)");
+    *reason = g_strdup_printf ("the polkit policy names %s, which is not installed", path);
   return NULL;
 }
 
@@ -353,16 +355,23 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   FsLiveRun *self = FS_LIVE_RUN (source);
   FsLoadJob *job = g_task_get_task_data (task);
   self->load_in_flight = FALSE;
-  self->next_load_us = g_get_monotonic_time () + MAX (FS_LIVE_RUN_REFRESH_MS * 1000, 2 * job->took_us);
 
   /* A read started earlier but finished later holds older data: drop it. */
+  gint64 shown_us = 0;
   if (trace && job->seq > self->applied_seq)
     {
       self->applied_seq = job->seq;
       self->last_size = job->size;
       g_set_object (&self->trace, trace);
+      gint64 start = g_get_monotonic_time ();
       g_signal_emit (self, signals[SIGNAL_TRACE_UPDATED], 0, trace);
+      shown_us = g_get_monotonic_time () - start;
     }
+  /* The next read waits for twice what this one cost, reading in the thread
+   * and showing in the main loop, so a big recording slows the refresh rate
+   * down instead of the UI. */
+  self->next_load_us = g_get_monotonic_time ()
+                       + MAX (FS_LIVE_RUN_REFRESH_MS * 1000, 2 * (job->took_us + shown_us));
 
   if (final)
     finish_run (self, error ? error->message : NULL);
@@ -641,6 +650,15 @@ fs_live_run_start_command (FsLiveRun *self, const char *const *argv, const char 
     }
   g_autoptr (GPtrArray) tail = g_ptr_array_new ();
   g_ptr_array_add (tail, (gpointer) "--");
+  if (g_strcmp0 (tracer, "tracefs") == 0 && geteuid () != 0 && working_dir && *working_dir)
+    {
+      /* pkexec starts its program in root's home directory: change to the
+       * working directory inside the recorded command (one exec more). */
+      g_ptr_array_add (tail, (gpointer) "/bin/sh");
+      g_ptr_array_add (tail, (gpointer) "-c");
+      g_ptr_array_add (tail, (gpointer) "cd \"$0\" && exec \"$@\"");
+      g_ptr_array_add (tail, (gpointer) working_dir);
+    }
   for (guint i = 0; argv[i]; i++)
     g_ptr_array_add (tail, (gpointer) argv[i]);
   return launch (self, "record", tracer, working_dir, NULL, tail, error);

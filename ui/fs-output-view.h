@@ -1,6 +1,7 @@
 /* fs-output-view.h: the scenario's printed lines in time order, coloured per
- * process; lines appear as the playhead passes them and the latest one is
- * highlighted. */
+ * process; lines appear as the playhead passes them, the latest one is
+ * selected and kept in view, and clicking a line seeks to it.  A virtualised
+ * list: only the lines on screen have widgets, whatever the trace's size. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -10,9 +11,6 @@ G_BEGIN_DECLS
 
 #define FS_TYPE_OUTPUT_VIEW (fs_output_view_get_type ())
 G_DECLARE_FINAL_TYPE (FsOutputView, fs_output_view, FS, OUTPUT_VIEW, GtkWidget)
-
-/* Traces with more output than this show the first lines and say so. */
-#define FS_OUTPUT_VIEW_MAX_LINES 20000
 
 GtkWidget *fs_output_view_new          (void);
 void       fs_output_view_set_session  (FsOutputView *self, FsSession *session);

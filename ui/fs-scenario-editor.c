@@ -243,14 +243,21 @@ add_inline_message (FsScenarioEditor *self, guint line, const char *message, FsS
     {
       label = gtk_label_new (NULL);
       gtk_widget_add_css_class (label, "fs-inline-diagnostic");
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 80);
+      /* Overlays get their minimum size: an ellipsizing label would shrink to
+       * "…", so long messages are cut by hand below instead. */
       gtk_widget_set_can_target (label, FALSE);
       gtk_text_view_add_overlay (GTK_TEXT_VIEW (self->view), label, rect.x, rect.y);
       g_ptr_array_add (self->overlays, label);
     }
   self->n_overlays_used++;
-  gtk_label_set_text (GTK_LABEL (label), message);
+  if (g_utf8_strlen (message, -1) > 100)
+    {
+      g_autofree char *cut = g_utf8_substring (message, 0, 99);
+      g_autofree char *shown = g_strconcat (cut, "…", NULL);
+      gtk_label_set_text (GTK_LABEL (label), shown);
+    }
+  else
+    gtk_label_set_text (GTK_LABEL (label), message);
   gtk_widget_set_tooltip_text (label, message);
   if (severity == FS_SEVERITY_WARNING)
     gtk_widget_add_css_class (label, "warning");
@@ -989,6 +996,9 @@ fs_scenario_editor_class_init (FsScenarioEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "editor.open-example", "s", open_example_action);
 
+  /* While the editor has the focus, Ctrl+S saves the scenario. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "fs-scenario-editor");
 }
@@ -1066,7 +1076,7 @@ fs_scenario_editor_init (FsScenarioEditor *self)
   gtk_widget_add_css_class (self->examples_button, "flat");
   gtk_box_append (GTK_BOX (self->toolbar), self->examples_button);
   self->title_label = gtk_label_new ("Untitled scenario");
-  gtk_label_set_ellipsize (GTK_LABEL (self->title_label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_ellipsize (GTK_LABEL (self->title_label), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (self->title_label, TRUE);
   gtk_widget_add_css_class (self->title_label, "heading");
   gtk_box_append (GTK_BOX (self->toolbar), self->title_label);

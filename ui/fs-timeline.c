@@ -1,6 +1,7 @@
 /* fs-timeline.c: density strip, kind markers, axis and playhead. */
 #include "fs-timeline.h"
 #include "fs-event-format.h"
+#include "fs-profile.h"
 
 #include <math.h>
 
@@ -209,7 +210,11 @@ fs_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       return;
     }
 
-  update_bins (self);
+  {
+    FS_PROFILE_BEGIN (timeline_bins);
+    update_bins (self);
+    FS_PROFILE_END (timeline_bins);
+  }
   fs_session_get_visible_range (self->session, &from, &to);
 
   /* Axis: ticks at round times with labels. */

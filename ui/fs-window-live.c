@@ -30,6 +30,9 @@ struct _FsWindowLive
   char             *unsaved;         /* recording shown and not saved elsewhere */
   gboolean          follow;
   gboolean          updating;        /* we are moving the playhead, not the user */
+  gboolean          stopping;        /* the user pressed Stop */
+  gulong            map_handler;
+  guint             restore_source;
   GtkNativeDialog  *chooser;
 };
 
@@ -120,9 +123,29 @@ line_activated_cb (FsScenarioEditor *editor, guint line, FsWindowLive *self)
 static void
 trace_updated_cb (FsLiveRun *run, FsTrace *trace, FsWindowLive *self)
 {
+  /* Each snapshot is a new trace object: keep what the user chose in the
+   * previous one of this run (process ids are stable between snapshots). */
+  FsTrace *shown = fs_session_get_trace (self->session);
+  gboolean same_run = shown && g_strcmp0 (fs_session_get_path (self->session),
+                                          fs_live_run_get_recording_path (run)) == 0;
+  gint64 t_ns = fs_session_get_time (self->session);
+  FsProcessId selected = fs_session_get_selected_process (self->session);
+  gint64 from = 0, to = 0;
+  fs_session_get_visible_range (self->session, &from, &to);
+  gboolean zoomed = same_run && (from > 0 || to < fs_session_get_duration (self->session));
+
   self->updating = TRUE;
   fs_window_show_live_trace (self->window, trace, fs_live_run_get_recording_path (run),
                              self->run_name, self->follow);
+  if (same_run)
+    {
+      if (zoomed)
+        fs_session_set_visible_range (self->session, from, to);
+      if (selected != FS_PROCESS_NONE && selected < fs_trace_n_processes (trace))
+        fs_session_select_process (self->session, selected);
+      if (!self->follow)
+        fs_session_seek (self->session, MIN (t_ns, fs_trace_duration (trace)));
+    }
   self->updating = FALSE;
 }
 
@@ -141,9 +164,10 @@ finished_cb (FsLiveRun *run, int exit_status, const char *message, FsWindowLive 
     }
   else
     {
-      g_autofree char *text = g_strdup_printf ("%s finished (exit status %d). The recording is kept "
-                                               "until you save it (Save Recording…).",
-                                               self->run_name, exit_status);
+      g_autofree char *how = self->stopping ? g_strdup ("was stopped")
+                                            : g_strdup_printf ("finished (exit status %d)", exit_status);
+      g_autofree char *text = g_strdup_printf ("%s %s. The recording is kept until you save it "
+                                               "(Save Recording…).", self->run_name, how);
       fs_window_show_status (self->window, FS_WINDOW_STATUS_INFO, text);
     }
   update_actions (self);
@@ -176,6 +200,7 @@ adopt_run (FsWindowLive *self, FsLiveRun *run, const char *name)
   g_signal_connect (run, "trace-updated", G_CALLBACK (trace_updated_cb), self);
   g_signal_connect (run, "finished", G_CALLBACK (finished_cb), self);
   g_signal_connect (run, "notify::state", G_CALLBACK (state_changed_cb), self);
+  self->stopping = FALSE;
   set_follow (self, TRUE);
   fs_session_set_playing (self->session, FALSE);
 
@@ -239,6 +264,7 @@ stop_action (GSimpleAction *simple, GVariant *param, gpointer user_data)
   FsWindowLive *self = user_data;
   if (self->run && fs_live_run_is_running (self->run))
     {
+      self->stopping = TRUE;
       fs_live_run_stop (self->run);
       fs_window_show_status (self->window, FS_WINDOW_STATUS_BUSY, "Stopping…");
     }
@@ -436,6 +462,31 @@ fs_window_live_offer_restore (FsWindowLive *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Once per app: the first window that appears asks about earlier recordings,
+ * unless it was opened to show a file (then the question would interrupt). */
+static gboolean restore_offered;
+
+static gboolean
+offer_restore_idle_cb (gpointer user_data)
+{
+  FsWindowLive *self = user_data;
+  self->restore_source = 0;
+  if (g_strcmp0 (fs_window_get_page (self->window), "empty") == 0)
+    fs_window_live_offer_restore (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+window_mapped_cb (GtkWidget *window, FsWindowLive *self)
+{
+  g_clear_signal_handler (&self->map_handler, window);
+  if (restore_offered)
+    return;
+  restore_offered = TRUE;
+  /* After the files given on the command line have started opening. */
+  self->restore_source = g_idle_add (offer_restore_idle_cb, self);
+}
+
 /* ---- construction --------------------------------------------------------------------- */
 
 static GtkWidget *
@@ -508,8 +559,13 @@ fs_window_live_new (FsWindow *window)
       gtk_widget_set_tooltip_text (editor_toggle, "Scenario editor (F9)");
       gtk_accessible_update_property (GTK_ACCESSIBLE (editor_toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       "Scenario editor", -1);
-      self->run_button = header_button ("media-playback-start-symbolic", "live.run", "Run the scenario live (Ctrl+R)");
-      self->stop_button = header_button ("media-playback-stop-symbolic", "live.stop", "Stop (Esc)");
+      /* Words, not icons: a triangle here would read as the player's Play. */
+      self->run_button = gtk_button_new_with_mnemonic ("_Run");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->run_button), "live.run");
+      gtk_widget_set_tooltip_text (self->run_button, "Run the scenario for real and watch it live (Ctrl+R)");
+      self->stop_button = gtk_button_new_with_mnemonic ("_Stop");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->stop_button), "live.stop");
+      gtk_widget_set_tooltip_text (self->stop_button, "Stop the run or recording (Esc)");
       gtk_widget_add_css_class (self->stop_button, "destructive-action");
       GtkWidget *record = header_button ("media-record-symbolic", "live.record", "Record a program… (Ctrl+Shift+R)");
       gtk_header_bar_pack_start (GTK_HEADER_BAR (header), editor_toggle);
@@ -535,6 +591,7 @@ fs_window_live_new (FsWindow *window)
   gtk_widget_add_controller (GTK_WIDGET (window), shortcuts);
 
   g_signal_connect (self->session, "notify::current-event", G_CALLBACK (current_event_cb), self);
+  self->map_handler = g_signal_connect (window, "map", G_CALLBACK (window_mapped_cb), self);
   update_actions (self);
   return self;
 }
@@ -549,8 +606,10 @@ fs_window_live_free (FsWindowLive *self)
       gtk_native_dialog_destroy (self->chooser);
       g_clear_object (&self->chooser);
     }
+  g_clear_handle_id (&self->restore_source, g_source_remove);
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
+  g_signal_handlers_disconnect_by_data (self->window, self);
   if (self->run)
     {
       g_signal_handlers_disconnect_by_data (self->run, self);

@@ -3,6 +3,7 @@
 #include "fs-config.h"
 #include "fs-application.h"
 #include "fs-event-format.h"
+#include "fs-profile.h"
 #include "fs-export-dialog.h"
 #include "core/trace-file.h"
 #include "core/trace-json.h"
@@ -10,6 +11,7 @@
 #include "ui/drawing/export-image.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <stdio.h>
 #include <math.h>
 #include <string.h>
@@ -46,6 +48,7 @@ struct _FsWindow {
   /* Owned references */
   FsSession *session;
   GCancellable *cancellable;    /* the current load or scenario run */
+  GSubprocess *run;             /* forkscope-cli run, while it runs */
   char *scenario_trace_dir;     /* temporary directory of the last scenario run */
   guint tick_id;
   gint64 last_frame_time;
@@ -150,6 +153,13 @@ set_titles (FsWindow *self, const char *title, const char *subtitle)
 
 /* ---------------------------------------------------------------- recent files */
 
+static const char *
+recent_app_name (void)
+{
+  const char *name = g_get_application_name ();
+  return name != NULL ? name : "Forkscope";
+}
+
 static int
 compare_recent_newest_first (gconstpointer a, gconstpointer b)
 {
@@ -175,7 +185,7 @@ rebuild_recent_menu (FsWindow *self)
       GtkRecentInfo *info = l->data;
       const char *uri = gtk_recent_info_get_uri (info);
 
-      if (!gtk_recent_info_has_application (info, g_get_application_name ()))
+      if (!gtk_recent_info_has_application (info, recent_app_name ()))
         continue;
       if (!g_str_has_suffix (uri, ".fstrace") && !g_str_has_suffix (uri, ".fsc")
           && !g_str_has_suffix (uri, ".json"))
@@ -208,7 +218,7 @@ remember_recent (FsWindow *self, GFile *file)
   data.display_name = NULL;
   data.mime_type = g_str_has_suffix (uri, ".fsc") ? (char *) "text/x-forkscope-scenario"
                                                   : (char *) "application/x-forkscope-trace";
-  data.app_name = (char *) g_get_application_name ();
+  data.app_name = (char *) recent_app_name ();
   data.app_exec = (char *) "forkscope %u";
   gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
   rebuild_recent_menu (self);
@@ -317,7 +327,13 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   gtk_spinner_set_spinning (GTK_SPINNER (self->loading_spinner), FALSE);
-  fs_session_set_trace (self->session, job->trace, job->path, job->warning);
+  if (fs_profile_enabled ())
+    g_printerr ("profile: load_thread_done %.1f ms\n", (g_get_monotonic_time () - job->started_us) / 1000.0);
+  {
+    FS_PROFILE_BEGIN (set_trace);
+    fs_session_set_trace (self->session, job->trace, job->path, job->warning);
+    FS_PROFILE_END (set_trace);
+  }
   gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "graph");
   meta = fs_trace_get_meta (job->trace);
   {
@@ -348,9 +364,22 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   apply_open_options (self, job->trace);
 }
 
+/* A scenario run that is no longer wanted is interrupted: forkscope-cli
+ * kills and reaps every process of the scenario on SIGTERM. */
+static void
+stop_run (FsWindow *self)
+{
+  if (self->run != NULL)
+    {
+      g_subprocess_send_signal (self->run, SIGTERM);
+      g_clear_object (&self->run);
+    }
+}
+
 static void
 cancel_pending (FsWindow *self)
 {
+  stop_run (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -429,6 +458,9 @@ run_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   gboolean have_trace;
+
+  if (self->run == subprocess)
+    g_clear_object (&self->run);
 
   if (!g_subprocess_communicate_utf8_finish (subprocess, result, &out, &err, &error))
     {
@@ -515,6 +547,7 @@ run_scenario (FsWindow *self, GFile *file)
       gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "loading");
     }
   show_banner (self, BANNER_BUSY, status);
+  g_set_object (&self->run, subprocess);
   g_subprocess_communicate_utf8_async (subprocess, NULL, self->cancellable, run_done_cb, job);
 }
 
@@ -927,6 +960,7 @@ fs_window_dispose (GObject *object)
 {
   FsWindow *self = FS_WINDOW (object);
 
+  stop_run (self);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   if (self->session != NULL)
@@ -1149,6 +1183,60 @@ FsOutputView *
 fs_window_get_output_view (FsWindow *self)
 {
   return self->output_view;
+}
+
+void
+fs_window_show_status (FsWindow *self, FsWindowStatus kind, const char *text)
+{
+  static const BannerKind kinds[] = {
+    [FS_WINDOW_STATUS_INFO] = BANNER_INFO,
+    [FS_WINDOW_STATUS_WARNING] = BANNER_WARNING,
+    [FS_WINDOW_STATUS_ERROR] = BANNER_ERROR,
+    [FS_WINDOW_STATUS_BUSY] = BANNER_BUSY,
+  };
+
+  g_return_if_fail (FS_IS_WINDOW (self));
+  show_banner (self, kind <= FS_WINDOW_STATUS_BUSY ? kinds[kind] : BANNER_INFO, text);
+}
+
+void
+fs_window_hide_status (FsWindow *self)
+{
+  hide_banner (self);
+}
+
+void
+fs_window_show_live_trace (FsWindow *self, FsTrace *trace, const char *path, const char *name,
+                           gboolean follow)
+{
+  gint64 t = fs_session_get_time (self->session);
+  FsProcessId selected = fs_session_get_selected_process (self->session);
+  gboolean same = fs_session_get_trace (self->session) == trace;
+  gboolean playing = fs_session_get_playing (self->session);
+
+  g_return_if_fail (FS_IS_WINDOW (self));
+  g_return_if_fail (FS_IS_TRACE (trace));
+
+  /* Re-setting the trace makes every view re-read it (new processes, events). */
+  fs_session_set_trace (self->session, trace, path, NULL);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "graph");
+  {
+    g_autofree char *duration = fs_format_duration (fs_trace_duration (trace));
+    g_autofree char *subtitle = g_strdup_printf ("live · %u processes · %" G_GSIZE_FORMAT " events · %s",
+                                                 fs_trace_n_processes (trace), fs_trace_n_events (trace),
+                                                 duration);
+    set_titles (self, name != NULL ? name : "Live recording", subtitle);
+  }
+  if (same)
+    fs_session_select_process (self->session, selected);
+  if (follow)
+    fs_session_go_end (self->session);
+  else if (same)
+    {
+      fs_session_seek (self->session, t);
+      fs_session_set_playing (self->session, playing);
+    }
+  update_actions (self);
 }
 
 GArray *

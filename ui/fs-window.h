@@ -35,6 +35,22 @@ FsEventList  *fs_window_get_event_list  (FsWindow *self);
 FsInspector  *fs_window_get_inspector   (FsWindow *self);
 FsOutputView *fs_window_get_output_view (FsWindow *self);
 
+/* The status banner, for other parts of the window (the live view). */
+typedef enum {
+  FS_WINDOW_STATUS_INFO,
+  FS_WINDOW_STATUS_WARNING,
+  FS_WINDOW_STATUS_ERROR,
+  FS_WINDOW_STATUS_BUSY,      /* with a spinner, no close button */
+} FsWindowStatus;
+
+void          fs_window_show_status     (FsWindow *self, FsWindowStatus kind, const char *text);
+void          fs_window_hide_status     (FsWindow *self);
+/* Shows a trace that is still growing (a live recording): the first call
+ * makes it the session's trace, later calls refresh the views and keep the
+ * playhead where it was, or move it to the newest event when follow is set. */
+void          fs_window_show_live_trace (FsWindow *self, FsTrace *trace, const char *path,
+                                         const char *name, gboolean follow);
+
 /* Frame statistics while playing (for the benchmark): intervals between
  * frame-clock frames and graph paint times, in µs. */
 GArray       *fs_window_get_frame_intervals (FsWindow *self);

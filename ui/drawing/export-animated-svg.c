@@ -398,7 +398,6 @@ fs_export_animated_svg_bytes (FsTrace *trace, const FsImageOptions *options,
     }
 
   /* Output lines: each visible until the process's next line. */
-  g_autofree gint64 *last_out_t = g_new (gint64, MAX (n, 1));
   g_autofree gsize *last_out = g_new (gsize, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     last_out[i] = FS_EVENT_NONE;
@@ -437,7 +436,6 @@ fs_export_animated_svg_bytes (FsTrace *trace, const FsImageOptions *options,
       if (!flush_all)
         {
           last_out[ev->process] = i;
-          last_out_t[ev->process] = ev->t_ns;
         }
     }
 
@@ -528,6 +526,5 @@ fs_export_animated_svg_bytes (FsTrace *trace, const FsImageOptions *options,
   g_array_unref (tl.screen);
   if (options->progress != NULL)
     options->progress (1.0, options->progress_data);
-  (void) error;
   return g_string_free_to_bytes (s);
 }

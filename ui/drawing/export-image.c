@@ -85,7 +85,7 @@ render (FsImageFormat format, double width, double height, const FsImageOptions 
             g_set_error (error, FS_EXPORT_ERROR, FS_EXPORT_ERROR_TOO_LARGE,
                          "the picture would be %.0f×%.0f pixels, more than PNG export supports "
                          "(%.0f a side): use svg or pdf, a smaller --scale or --width, or "
-                         "narrow it with --from/--to/--processes", px_w, px_h, MAX_RASTER_SIDE);
+                         "fewer processes (--processes)", px_w, px_h, MAX_RASTER_SIDE);
             return NULL;
           }
         surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) px_w, (int) px_h);
@@ -290,6 +290,17 @@ fs_export_sequence_bytes (FsTrace *trace, const FsSequenceOptions *seq_options,
 
   g_autoptr(FsSequenceLayout) layout = fs_sequence_layout_new (trace, &so);
   fs_sequence_layout_get_size (layout, &w, &h);
+  /* A diagram nobody can read is not worth minutes and gigabytes. */
+  if (fs_sequence_layout_get_n_rows (layout) > FS_SEQUENCE_MAX_ROWS ||
+      fs_sequence_layout_get_n_columns (layout) > FS_SEQUENCE_MAX_COLUMNS)
+    {
+      g_set_error (error, FS_EXPORT_ERROR, FS_EXPORT_ERROR_TOO_LARGE,
+                   "a sequence diagram of %u events and %u processes is too large to read "
+                   "(at most %u events and %u processes): narrow it with --from/--to/--processes",
+                   fs_sequence_layout_get_n_rows (layout), fs_sequence_layout_get_n_columns (layout),
+                   FS_SEQUENCE_MAX_ROWS, FS_SEQUENCE_MAX_COLUMNS);
+      return NULL;
+    }
   SequencePaint sp = { layout, fs_palette_get (options->theme) };
   GBytes *bytes = render (options->format, w, h, &opts, paint_sequence, &sp, error);
   if (bytes != NULL && options->progress != NULL)

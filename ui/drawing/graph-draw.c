@@ -216,7 +216,7 @@ path_curve (cairo_t *cr, const Point p[4])
 
 static void
 draw_signal_arrow (FsTextContext *tc, const FsGraphNode *from, const FsGraphNode *to, int signo,
-                   gboolean inferred, gboolean kernel, double progress, gboolean text)
+                   gboolean inferred, double progress, gboolean text)
 {
   static const double dash[] = { 6.0, 4.0 };
   cairo_t *cr = tc->cr;
@@ -541,8 +541,7 @@ fs_graph_draw_tree (cairo_t *cr, FsTrace *trace, FsGraphLayout *layout, gint64 t
       double progress = style->signal_progress != NULL
         ? style->signal_progress (trace, f, t_ns, style->signal_progress_data)
         : default_progress (trace, f, t_ns);
-      draw_signal_arrow (&tc, &from, &to, arrow.signo, arrow.inferred,
-                         arrow.sender == FS_PROCESS_KERNEL, CLAMP (progress, 0.0, 1.0), text);
+      draw_signal_arrow (&tc, &from, &to, arrow.signo, arrow.inferred, CLAMP (progress, 0.0, 1.0), text);
     }
   fs_text_context_clear (&tc);
 }

@@ -365,6 +365,7 @@ fs_sequence_layout_new (FsTrace *trace, const FsSequenceOptions *options)
     }
 
   double last_row_y = y;
+  g_autoptr(GHashTable) open_arrows = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_autofree char *last_time_label = NULL;
   gint64 last_row_t = 0;
   for (gsize i = first; i < first + count; i++)
@@ -533,6 +534,9 @@ fs_sequence_layout_new (FsTrace *trace, const FsSequenceOptions *options)
             last_item (self)->signo = (guint8) arrow.signo;
             last_item (self)->action = (guint8) (arrow.deliver_index != FS_EVENT_NONE ? 1 : 0);
             /* Remember the arrow's item so the delivery can set its end. */
+            if (arrow.deliver_index != FS_EVENT_NONE)
+              g_hash_table_insert (open_arrows, GSIZE_TO_POINTER (arrow.deliver_index + 1),
+                                   GUINT_TO_POINTER (self->items->len));
             break;
           }
         case ITEM_DELIVER:
@@ -542,18 +546,14 @@ fs_sequence_layout_new (FsTrace *trace, const FsSequenceOptions *options)
             gboolean deliver_from_right = FALSE;
             if (send != FS_EVENT_NONE)
               {
-                /* Find the open arrow of this send (search back; arrows are recent). */
-                for (guint k = self->items->len; k-- > 0;)
+                /* The open arrow of this send, if it was drawn. */
+                guint k = GPOINTER_TO_UINT (g_hash_table_lookup (open_arrows, GSIZE_TO_POINTER (i + 1)));
+                if (k > 0)
                   {
-                    Item *it = &g_array_index (self->items, Item, k);
-                    if (it->kind == ITEM_SIGNAL && it->col2 == col && it->signo == ev->signal &&
-                        it->y2 == it->y && it->action == 1)
-                      {
-                        it->y2 = row_y;
-                        it->action = 2;
-                        deliver_from_right = it->col != NO_COLUMN && it->col > col;
-                        break;
-                      }
+                    Item *it = &g_array_index (self->items, Item, k - 1);
+                    it->y2 = row_y;
+                    it->action = 2;
+                    deliver_from_right = it->col != NO_COLUMN && it->col > col;
                   }
                 add_item (self, ITEM_DELIVER, col, col, row_y, row_y, g_strdup (what));
                 last_item (self)->label_left = deliver_from_right;
@@ -655,7 +655,8 @@ fs_sequence_layout_new (FsTrace *trace, const FsSequenceOptions *options)
       const Item *arrow = &g_array_index (self->items, Item, k);
       if (arrow->kind != ITEM_SIGNAL || arrow->y2 <= arrow->y + 1 || arrow->col >= arrow->col2)
         continue;
-      for (guint j = k + 1; j < self->items->len; j++)
+      /* Bounded: a signal in flight for a long time only crosses the first labels. */
+      for (guint j = k + 1; j < self->items->len && j < k + 200; j++)
         {
           Item *it = &g_array_index (self->items, Item, j);
           if (it->y > arrow->y2 + 1)
@@ -734,6 +735,12 @@ guint
 fs_sequence_layout_get_n_rows (FsSequenceLayout *self)
 {
   return self->n_rows;
+}
+
+guint
+fs_sequence_layout_get_n_columns (FsSequenceLayout *self)
+{
+  return self->columns->len;
 }
 
 double

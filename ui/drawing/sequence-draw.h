@@ -48,6 +48,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsSequenceLayout, fs_sequence_layout_free)
 void     fs_sequence_layout_get_size (FsSequenceLayout *self, double *width, double *height);
 /* Rows drawn (events shown), for tests and progress. */
 guint    fs_sequence_layout_get_n_rows (FsSequenceLayout *self);
+/* Lifelines (processes, plus the kernel when it sends). */
+guint    fs_sequence_layout_get_n_columns (FsSequenceLayout *self);
+
+/* Image exports refuse diagrams beyond these (nobody can read them); the
+ * layout itself has no limit. */
+#define FS_SEQUENCE_MAX_ROWS    50000
+#define FS_SEQUENCE_MAX_COLUMNS 400
 /* The y coordinate of time t (for a playhead line on screen). */
 double   fs_sequence_layout_time_to_y (FsSequenceLayout *self, gint64 t_ns);
 
