@@ -565,7 +565,10 @@ fs_recorder_flush (FsRecorder *self, gboolean all, GError **error)
     {
       /* Stable: events seen in one order at one time keep that order. */
       g_array_sort (self->held, compare_held);
-      limit = all ? G_MAXINT64 : self->newest_ns - self->window_ns;
+      /* While the tree is idle no new event moves "newest" on: measure the
+       * window against the clock too, so held events still reach the file. */
+      limit = all ? G_MAXINT64
+                  : MAX (self->newest_ns, fs_recorder_now () - self->t0_ns) - self->window_ns;
       for (keep_from = 0; keep_from < self->held->len; keep_from++)
         {
           FsEvent ev = g_array_index (self->held, FsEvent, keep_from);

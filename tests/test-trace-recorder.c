@@ -79,26 +79,45 @@ static void
 test_reorder_window (void)
 {
   g_autoptr(FsTrace) trace = fs_trace_new ();
-  g_autoptr(FsRecorder) rec = fs_recorder_new (trace, 0);
+  /* t=0 lies an hour ahead, so the clock does not release anything here. */
+  gint64 t0 = fs_recorder_now () + G_GINT64_CONSTANT (3600) * 1000 * MS;
+  g_autoptr(FsRecorder) rec = fs_recorder_new (trace, t0);
   g_autoptr(GError) error = NULL;
 
   fs_recorder_set_reorder_window (rec, 10 * MS);
-  fs_recorder_process_new (rec, 0, 10, 0, "p", 0);
-  fs_recorder_output (rec, 20 * MS, 10, FS_STREAM_STDOUT, "second", 6);
-  fs_recorder_output (rec, 15 * MS, 10, FS_STREAM_STDOUT, "first", 5);
-  fs_recorder_output (rec, 100 * MS, 10, FS_STREAM_STDOUT, "late-window", 11);
+  fs_recorder_process_new (rec, t0, 10, 0, "p", 0);
+  fs_recorder_output (rec, t0 + 20 * MS, 10, FS_STREAM_STDOUT, "second", 6);
+  fs_recorder_output (rec, t0 + 15 * MS, 10, FS_STREAM_STDOUT, "first", 5);
+  fs_recorder_output (rec, t0 + 100 * MS, 10, FS_STREAM_STDOUT, "late-window", 11);
   g_assert_true (fs_recorder_flush (rec, FALSE, &error));
   /* 15 and 20 are older than newest-window (90 ms) and come out sorted. */
   g_assert_cmpuint (fs_trace_n_events (trace), ==, 2);
   g_assert_cmpstr (fs_trace_string (trace, fs_trace_event (trace, 0)->u.output.text), ==, "first");
   /* Something older than what was already written is clamped, not lost. */
-  fs_recorder_output (rec, 5 * MS, 10, FS_STREAM_STDERR, "straggler", 9);
+  fs_recorder_output (rec, t0 + 5 * MS, 10, FS_STREAM_STDERR, "straggler", 9);
   g_assert_true (fs_recorder_flush (rec, TRUE, &error));
   g_assert_cmpuint (fs_trace_n_events (trace), ==, 4);
   g_assert_cmpint (fs_trace_event (trace, 2)->t_ns, ==, 20 * MS);
   g_assert_true (fs_trace_event (trace, 2)->flags & FS_EVENT_FLAG_TIME_CLAMPED);
   g_assert_cmpstr (fs_trace_string (trace, fs_trace_event (trace, 2)->u.output.text), ==, "straggler");
   g_assert_true (fs_trace_finish (trace, &error));
+}
+
+static void
+test_idle_flush_uses_the_clock (void)
+{
+  /* One event, then silence: after the window has passed on the clock, a
+   * plain flush writes it even though no newer event arrived. */
+  g_autoptr(FsTrace) trace = fs_trace_new ();
+  g_autoptr(FsRecorder) rec = fs_recorder_new (trace, fs_recorder_now ());
+  g_autoptr(GError) error = NULL;
+
+  fs_recorder_set_reorder_window (rec, 5 * MS);
+  fs_recorder_process_new (rec, fs_recorder_now (), 10, 0, "p", 0);
+  fs_recorder_marker (rec, fs_recorder_now (), 10, 1, "only");
+  g_usleep (20 * 1000);
+  g_assert_true (fs_recorder_flush (rec, FALSE, &error));
+  g_assert_cmpuint (fs_trace_n_events (trace), ==, 1);
 }
 
 static gpointer
@@ -142,6 +161,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/FsRecorder/pid-reuse-and-threads", test_pid_reuse_and_threads);
   g_test_add_func ("/FsRecorder/reorder-window", test_reorder_window);
+  g_test_add_func ("/FsRecorder/idle-flush-uses-the-clock", test_idle_flush_uses_the_clock);
   g_test_add_func ("/FsRecorder/unordered-producer", test_threads_from_many_producers);
   return g_test_run ();
 }

@@ -1305,12 +1305,11 @@ maybe_flush (PtraceTracer *self, gint64 now, gboolean all)
   if (!all && now - self->last_flush_ns < FLUSH_INTERVAL_NS)
     return;
   self->last_flush_ns = now;
-  /* Every event we report later is stamped now or later, except a send
-   * waiting for its result (stamped at its entry).  So when none waits,
-   * everything held can go out: the recorder's reorder window only moves
-   * with newer events, which may not come while the tree sleeps. */
-  if (self->n_pending_sends == 0)
-    all = TRUE;
+  /* Not everything held may go out yet even when the tree is quiet: the
+   * scenario engine's output lines and markers reach the recorder through a
+   * pipe, stamped by the printing process, a little after the events we
+   * report around them.  The recorder's reorder window (measured against
+   * the clock, so idle trees still reach the file) keeps them in order. */
   GError *error = NULL;
   if (!fs_recorder_flush (self->recorder, all, &error))
     {
