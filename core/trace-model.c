@@ -343,7 +343,8 @@ fs_trace_append (FsTrace *self, gint64 t_ns, FsProcessId process, FsEventKind ki
   ev->t_ns = t_ns;
   ev->process = process;
   ev->kind = kind;
-  if (self->events->len > 1 && ev[-1].t_ns > t_ns)
+  /* The kind is not final yet (callers fill the event in): check at finish. */
+  if (self->events->len > 1 && ev[-1].t_ns >= t_ns)
     self->sorted = FALSE;
   self->finished = FALSE;
   return ev;
@@ -410,11 +411,22 @@ fs_trace_duration (FsTrace *self)
 
 /* ------------------------------------------------------------------ finish */
 
+/* At one instant a send comes before everything else: tracers that see a
+ * kernel-generated signal only from the receiving side record its send at
+ * the very time of its delivery, sometimes after it. */
+static inline int
+same_time_rank (const FsEvent *ev)
+{
+  return ev->kind == FS_EVENT_SIGNAL_SEND ? 0 : 1;
+}
+
 static gint
 compare_event_time (gconstpointer a, gconstpointer b)
 {
   const FsEvent *ea = a, *eb = b;
-  return (ea->t_ns > eb->t_ns) - (ea->t_ns < eb->t_ns);
+  if (ea->t_ns != eb->t_ns)
+    return (ea->t_ns > eb->t_ns) - (ea->t_ns < eb->t_ns);
+  return same_time_rank (ea) - same_time_rank (eb);
 }
 
 static gboolean
@@ -1060,7 +1072,7 @@ fs_trace_finish (FsTrace *self, GError **error)
       const FsEvent *ev = (const FsEvent *) self->events->data;
       self->sorted = TRUE;
       for (guint i = 1; i < self->events->len && self->sorted; i++)
-        self->sorted = ev[i - 1].t_ns <= ev[i].t_ns;
+        self->sorted = compare_event_time (&ev[i - 1], &ev[i]) <= 0;
     }
   if (!self->sorted)
     {

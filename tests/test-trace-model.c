@@ -237,6 +237,8 @@ test_same_time_send_after_delivery (void)
   ev->signal = SIGCHLD;
   ev->u.send.target = a;
   g_assert_true (fs_trace_finish (trace, &error));
+  /* The send now comes first at that instant, paired with the delivery. */
+  g_assert_cmpint (fs_trace_event (trace, 0)->kind, ==, FS_EVENT_SIGNAL_SEND);
   g_assert_cmpuint (fs_trace_signal_partner (trace, 0), ==, 1);
   g_assert_cmpuint (fs_trace_signal_partner (trace, 1), ==, 0);
   flying = fs_trace_signals_in_flight (trace, 10);
