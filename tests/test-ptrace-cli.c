@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -275,6 +276,7 @@ test_attach_detach (void)
   pid_t target = fork ();
   if (target == 0)
     {
+      prctl (PR_SET_PDEATHSIG, SIGKILL);
       execl ("/bin/sh", "sh", "-c", "while :; do sleep 0.05; done", (char *) NULL);
       _exit (127);
     }
