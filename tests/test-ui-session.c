@@ -256,10 +256,18 @@ test_event_model (void)
   g_object_unref (t.trace);
 }
 
+typedef struct {
+  guint calls;
+  guint position, removed, added;
+} ItemsChanged;
+
 static void
-items_changed_cb (GListModel *list, guint position, guint removed, guint added, guint *calls)
+items_changed_cb (GListModel *list, guint position, guint removed, guint added, ItemsChanged *seen)
 {
-  (*calls)++;
+  seen->calls++;
+  seen->position = position;
+  seen->removed = removed;
+  seen->added = added;
 }
 
 static void
@@ -267,15 +275,36 @@ test_event_model_signals (void)
 {
   UiTestTrace t = ui_test_trace_new ();
   g_autoptr (FsEventListModel) model = fs_event_list_model_new ();
-  guint calls = 0;
+  ItemsChanged seen = { 0 };
+  guint n_events = (guint) fs_trace_n_events (t.trace);
+  guint generation;
 
-  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &calls);
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &seen);
   fs_event_list_model_set_trace (model, t.trace);
-  g_assert_cmpuint (calls, ==, 1);
-  /* Removal and addition come as two signals (see replace_rows). */
+  g_assert_cmpuint (seen.calls, ==, 1);
+  g_assert_cmpuint (seen.added, ==, n_events);
+  generation = fs_event_list_model_get_generation (model);
+  /* Only the change in length is signalled, at the end; the rows that keep
+   * their position are redrawn by generation (see replace_rows). */
   fs_event_list_model_set_filter (model, 1u << FS_EVENT_EXIT, FS_PROCESS_NONE, 0, NULL);
-  g_assert_cmpuint (calls, ==, 3);
+  g_assert_cmpuint (seen.calls, ==, 2);
+  g_assert_cmpuint (seen.position, ==, 3);
+  g_assert_cmpuint (seen.removed, ==, n_events - 3);
+  g_assert_cmpuint (seen.added, ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+  g_assert_cmpuint (fs_event_list_model_get_generation (model), !=, generation);
+  /* Back to every event: the rows come back at the end. */
+  fs_event_list_model_set_filter (model, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, 0, NULL);
+  g_assert_cmpuint (seen.calls, ==, 3);
+  g_assert_cmpuint (seen.position, ==, 3);
+  g_assert_cmpuint (seen.removed, ==, 0);
+  g_assert_cmpuint (seen.added, ==, n_events - 3);
+  /* A new trace replaces every row, in two honest signals: no stale row item
+   * may keep the previous trace alive. */
+  fs_event_list_model_set_trace (model, t.trace);
+  g_assert_cmpuint (seen.calls, ==, 5);
+  g_assert_cmpuint (seen.position, ==, 0);
+  g_assert_cmpuint (seen.added, ==, n_events);
   g_object_unref (t.trace);
 }
 

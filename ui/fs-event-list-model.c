@@ -62,6 +62,7 @@ struct _FsEventListModel {
   guint n_rows;
   gboolean show_hidden;
   guint8 *hidden;               /* per process: FS_PROCESS_FLAG_HIDDEN; NULL when none is */
+  guint generation;             /* counts replace_rows() */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -131,22 +132,31 @@ fs_event_list_model_new (void)
   return g_object_new (FS_TYPE_EVENT_LIST_MODEL, NULL);
 }
 
+/* Replaces every row.  Said to GTK 4.8 honestly — remove all, add all — this
+ * costs 40–50 ms per filter even for a handful of rows: the list item
+ * manager destroys the widgets of every removed row (nine widgets and their
+ * controllers per column-view row) and builds new ones, and given both in
+ * one items-changed it also fetches every added item (a million get_item
+ * calls) looking for rows it could keep.  So only the difference in length
+ * is signalled, at the end; rows that keep their position keep their widgets
+ * and their (now stale) row items, and the generation changes: the event
+ * list's cells show the event at their position in the current rows, and it
+ * redraws them (fs-event-list.c).  A consumer that keeps row items across a
+ * filter must not rely on them: the event list unselects before filtering
+ * (GtkSingleSelection keeps its selected item) and selects afresh after. */
 static void
 replace_rows (FsEventListModel *self, GArray *rows, guint n_rows)
 {
   guint old = self->n_rows;
 
-  /* Removed and added in two steps: given both in one items-changed, GTK 4.8's
-   * list item manager fetches every added item (a million get_item calls) to
-   * look for rows it could keep; given only additions, it fetches none. */
-  self->n_rows = 0;
-  if (old != 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old, 0);
   g_clear_pointer (&self->rows, g_array_unref);
   self->rows = rows;
   self->n_rows = n_rows;
-  if (n_rows != 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n_rows);
+  self->generation++;
+  if (n_rows < old)
+    g_list_model_items_changed (G_LIST_MODEL (self), n_rows, old - n_rows, 0);
+  else if (n_rows > old)
+    g_list_model_items_changed (G_LIST_MODEL (self), old, 0, n_rows - old);
 }
 
 void
@@ -155,6 +165,17 @@ fs_event_list_model_set_trace (FsEventListModel *self, FsTrace *trace)
   gsize n;
 
   g_return_if_fail (FS_IS_EVENT_LIST_MODEL (self));
+  /* A new trace: every row goes, said honestly (unlike a filter), so that
+   * no row item left on a widget keeps the old trace alive. */
+  if (self->n_rows != 0)
+    {
+      guint old = self->n_rows;
+
+      self->n_rows = 0;
+      g_clear_pointer (&self->rows, g_array_unref);
+      self->generation++;
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old, 0);
+    }
   g_set_object (&self->trace, trace);
   g_clear_pointer (&self->hidden, g_free);
   if (trace != NULL)
@@ -210,6 +231,12 @@ FsTrace *
 fs_event_list_model_get_trace (FsEventListModel *self)
 {
   return self->trace;
+}
+
+guint
+fs_event_list_model_get_generation (FsEventListModel *self)
+{
+  return self->generation;
 }
 
 gboolean

@@ -35,6 +35,10 @@ void              fs_event_list_model_set_filter (FsEventListModel *self, guint3
                                                   FsProcessId process, int signo,
                                                   const char *search);
 gboolean          fs_event_list_model_is_filtered(FsEventListModel *self);
+/* Changes whenever the rows are replaced (trace or filter).  Rows that keep
+ * their position are not re-announced to GTK (see replace_rows()): views
+ * that show rows by position redraw when this changes. */
+guint             fs_event_list_model_get_generation (FsEventListModel *self);
 /* Events of hidden processes (FS_PROCESS_FLAG_HIDDEN: the scenario runner's
  * infrastructure) are left out unless this is set, as in the CLI and the
  * graph.  Takes effect at the next fs_event_list_model_set_filter(). */

@@ -35,6 +35,7 @@ struct _FsEventList {
   FsEventListModel *model;
   GtkSingleSelection *selection;
   GArray *signal_choices;       /* int signo per signal drop-down position - 1 */
+  GPtrArray *cells;             /* every FsTextCell of the column view */
 
   FsKindFilter kind_filter;
   FsProcessId process_filter;
@@ -51,6 +52,207 @@ struct _FsEventList {
 };
 
 G_DEFINE_FINAL_TYPE (FsEventList, fs_event_list, GTK_TYPE_WIDGET)
+
+/* A one-line text cell for the event list.  A GtkLabel re-measures (shapes
+ * its text) whenever its text changes, and a list that follows the playhead
+ * re-binds every visible row each time it moves: with ~40 rows × 4 columns
+ * that was 20–30 ms a follow.  This cell has a constant height (one line of
+ * its font) and asks for no width (the columns are fixed or expand), so new
+ * text only queues a redraw; it is shaped once, when drawn, ellipsized to the
+ * cell's width.
+ *
+ * The text is not set by binding: the cell shows the event at its list
+ * item's position in the model's current rows (formatted when drawn, only
+ * when position or rows changed).  A filter then does not need GTK to
+ * re-create or re-bind the rows on screen (see replace_rows() in
+ * fs-event-list-model.c): the list redraws its cells. */
+#define FS_TYPE_TEXT_CELL (fs_text_cell_get_type ())
+G_DECLARE_FINAL_TYPE (FsTextCell, fs_text_cell, FS, TEXT_CELL, GtkWidget)
+
+struct _FsTextCell {
+  GtkWidget parent_instance;
+  int column;
+  FsEventListModel *model;
+  GtkListItem *list_item;       /* weak: the item this cell is the child of */
+  GPtrArray *registry;          /* the list's cells, to redraw after a filter */
+  guint shown_position;
+  guint shown_generation;
+  char *text;
+  float xalign;
+  int line_height;              /* px; 0 until measured */
+  PangoLayout *layout;          /* NULL until drawn, and after text or style changes */
+};
+
+G_DEFINE_FINAL_TYPE (FsTextCell, fs_text_cell, GTK_TYPE_WIDGET)
+
+static void
+fs_text_cell_set_text (FsTextCell *self, const char *text)
+{
+  if (g_strcmp0 (self->text, text) == 0)
+    return;
+  g_free (self->text);
+  self->text = g_strdup (text);
+  g_clear_object (&self->layout);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+}
+
+static char *format_cell (FsTrace *trace, gsize event_index, int column);
+
+/* Brings the text up to date with the row the cell shows. */
+static void
+fs_text_cell_refresh (FsTextCell *self)
+{
+  guint position = self->list_item != NULL ? gtk_list_item_get_position (self->list_item)
+                                           : GTK_INVALID_LIST_POSITION;
+  guint generation = fs_event_list_model_get_generation (self->model);
+  g_autofree char *text = NULL;
+
+  if (position == self->shown_position && generation == self->shown_generation)
+    return;
+  self->shown_position = position;
+  self->shown_generation = generation;
+  if (position != GTK_INVALID_LIST_POSITION
+      && position < g_list_model_get_n_items (G_LIST_MODEL (self->model)))
+    text = format_cell (fs_event_list_model_get_trace (self->model),
+                        fs_event_list_model_get_event (self->model, position), self->column);
+  fs_text_cell_set_text (self, text);
+}
+
+/* The row under the cell may have changed: redraw (and so refresh). */
+static void
+fs_text_cell_invalidate (FsTextCell *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+fs_text_cell_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                      int *minimum, int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  FsTextCell *self = FS_TEXT_CELL (widget);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = *natural = 0;
+      return;
+    }
+  if (self->line_height == 0)
+    {
+      PangoContext *context = gtk_widget_get_pango_context (widget);
+      PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
+      int height = pango_font_metrics_get_height (metrics);
+
+      if (height == 0)
+        height = pango_font_metrics_get_ascent (metrics) + pango_font_metrics_get_descent (metrics);
+      self->line_height = MAX (PANGO_PIXELS_CEIL (height), 1);
+      pango_font_metrics_unref (metrics);
+    }
+  *minimum = *natural = self->line_height;
+}
+
+static void
+fs_text_cell_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  FsTextCell *self = FS_TEXT_CELL (widget);
+
+  if (self->layout != NULL && pango_layout_get_width (self->layout) != width * PANGO_SCALE)
+    pango_layout_set_width (self->layout, width * PANGO_SCALE);
+}
+
+static void
+fs_text_cell_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  FsTextCell *self = FS_TEXT_CELL (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  int text_width, text_height;
+  GdkRGBA color;
+
+  fs_text_cell_refresh (self);
+  if (self->text == NULL || *self->text == '\0' || width <= 0)
+    return;
+  if (self->layout == NULL)
+    {
+      self->layout = gtk_widget_create_pango_layout (widget, self->text);
+      pango_layout_set_single_paragraph_mode (self->layout, TRUE);
+      pango_layout_set_ellipsize (self->layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_width (self->layout, width * PANGO_SCALE);
+      if (self->column == COLUMN_TIME)
+        {
+          /* Tabular digits, as the "numeric" style class gives a GtkLabel
+           * (CSS font features reach only GTK's own text widgets). */
+          PangoAttrList *attrs = pango_attr_list_new ();
+          pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
+          pango_layout_set_attributes (self->layout, attrs);
+          pango_attr_list_unref (attrs);
+        }
+    }
+  pango_layout_get_pixel_size (self->layout, &text_width, &text_height);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (self->xalign * MAX (width - text_width, 0),
+                                                          (height - text_height) / 2));
+  gtk_snapshot_append_layout (snapshot, self->layout, &color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+fs_text_cell_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
+{
+  FsTextCell *self = FS_TEXT_CELL (widget);
+
+  GTK_WIDGET_CLASS (fs_text_cell_parent_class)->css_changed (widget, change);
+  /* The font may have changed (GTK does not say what did outside itself). */
+  self->line_height = 0;
+  g_clear_object (&self->layout);
+  gtk_widget_queue_resize (widget);
+}
+
+static void
+fs_text_cell_dispose (GObject *object)
+{
+  FsTextCell *self = FS_TEXT_CELL (object);
+
+  if (self->registry != NULL)
+    g_ptr_array_remove_fast (self->registry, self);
+  g_clear_pointer (&self->registry, g_ptr_array_unref);
+  g_clear_weak_pointer (&self->list_item);
+  g_clear_object (&self->model);
+  G_OBJECT_CLASS (fs_text_cell_parent_class)->dispose (object);
+}
+
+static void
+fs_text_cell_finalize (GObject *object)
+{
+  FsTextCell *self = FS_TEXT_CELL (object);
+
+  g_free (self->text);
+  g_clear_object (&self->layout);
+  G_OBJECT_CLASS (fs_text_cell_parent_class)->finalize (object);
+}
+
+static void
+fs_text_cell_class_init (FsTextCellClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = fs_text_cell_dispose;
+  G_OBJECT_CLASS (klass)->finalize = fs_text_cell_finalize;
+  widget_class->measure = fs_text_cell_measure;
+  widget_class->size_allocate = fs_text_cell_size_allocate;
+  widget_class->snapshot = fs_text_cell_snapshot;
+  widget_class->css_changed = fs_text_cell_css_changed;
+  gtk_widget_class_set_css_name (widget_class, "label");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LABEL);
+}
+
+static void
+fs_text_cell_init (FsTextCell *self)
+{
+  self->shown_position = GTK_INVALID_LIST_POSITION;
+}
 
 static guint32
 kind_mask (FsKindFilter filter)
@@ -155,6 +357,7 @@ sync_to_playhead (FsEventList *self)
 }
 
 static void apply_filter (FsEventList *self);
+static void invalidate_cells (FsEventList *self);
 
 /* The list was laid out: its scroll range is current again. */
 static void
@@ -190,42 +393,56 @@ apply_filter (FsEventList *self)
   fs_event_list_model_set_filter (self->model, kind_mask (self->kind_filter), process,
                                   self->signal_filter, self->search);
   self->syncing = FALSE;
+  invalidate_cells (self);
   FS_PROFILE_END (model_filter);
   update_count (self);
   sync_to_playhead (self);
 }
 
-static void
-setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer column)
+static char *
+format_cell (FsTrace *trace, gsize event_index, int column)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  const FsEvent *ev = fs_trace_event (trace, event_index);
 
-  gtk_label_set_xalign (GTK_LABEL (label), GPOINTER_TO_INT (column) == COLUMN_TIME ? 1.0f : 0.0f);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  if (GPOINTER_TO_INT (column) == COLUMN_TIME)
-    gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (item, label);
+  switch (column)
+    {
+    case COLUMN_TIME: return fs_format_duration (ev->t_ns);
+    case COLUMN_PROCESS: return fs_format_process (trace, ev->process);
+    case COLUMN_KIND: return g_strdup (fs_event_kind_label (ev->kind));
+    case COLUMN_DETAILS: return fs_format_event_details (trace, ev);
+    default: return g_strdup ("");
+    }
 }
 
 static void
-bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer column)
+setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, FsEventList *self)
 {
-  FsEventItem *row = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
-  FsTrace *trace = fs_event_item_get_trace (row);
-  const FsEvent *ev = fs_trace_event (trace, fs_event_item_get_index (row));
-  g_autofree char *text = NULL;
+  FsTextCell *cell = g_object_new (FS_TYPE_TEXT_CELL, NULL);
+  int column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "fs-column"));
 
-  switch (GPOINTER_TO_INT (column))
-    {
-    case COLUMN_TIME: text = fs_format_duration (ev->t_ns); break;
-    case COLUMN_PROCESS: text = fs_format_process (trace, ev->process); break;
-    case COLUMN_KIND: text = g_strdup (fs_event_kind_label (ev->kind)); break;
-    case COLUMN_DETAILS: text = fs_format_event_details (trace, ev); break;
-    default: text = g_strdup (""); break;
-    }
-  gtk_label_set_text (GTK_LABEL (label), text);
+  cell->column = column;
+  cell->model = g_object_ref (self->model);
+  g_set_weak_pointer (&cell->list_item, item);
+  cell->registry = g_ptr_array_ref (self->cells);
+  g_ptr_array_add (self->cells, cell);
+  cell->xalign = column == COLUMN_TIME ? 1.0f : 0.0f;
+  if (column == COLUMN_TIME)
+    gtk_widget_add_css_class (GTK_WIDGET (cell), "numeric");
+  gtk_list_item_set_child (item, GTK_WIDGET (cell));
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, FsEventList *self)
+{
+  fs_text_cell_invalidate (FS_TEXT_CELL (gtk_list_item_get_child (item)));
+}
+
+/* The model's rows changed under the cells on screen. */
+static void
+invalidate_cells (FsEventList *self)
+{
+  for (guint i = 0; i < self->cells->len; i++)
+    fs_text_cell_invalidate (g_ptr_array_index (self->cells, i));
 }
 
 static void
@@ -234,8 +451,9 @@ add_column (FsEventList *self, const char *title, int column, int fixed_width, g
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *col;
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), GINT_TO_POINTER (column));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), GINT_TO_POINTER (column));
+  g_object_set_data (G_OBJECT (factory), "fs-column", GINT_TO_POINTER (column));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
   col = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_resizable (col, TRUE);
   if (fixed_width > 0)
@@ -356,6 +574,7 @@ trace_changed_cb (FsSession *session, GParamSpec *pspec, FsEventList *self)
   self->rows_changed = TRUE;
   fs_event_list_model_set_trace (self->model, trace);
   self->syncing = FALSE;
+  invalidate_cells (self);
   gtk_widget_set_visible (self->hidden_toggle, fs_event_list_model_has_hidden (self->model));
   apply_filter (self);
   FS_PROFILE_END (event_list_trace);
@@ -460,6 +679,23 @@ fs_event_list_get_selected_row (FsEventList *self)
   return row == GTK_INVALID_LIST_POSITION ? G_MAXUINT : row;
 }
 
+char *
+fs_event_list_dup_cell_text (FsEventList *self, guint row, guint column)
+{
+  for (guint i = 0; i < self->cells->len; i++)
+    {
+      FsTextCell *cell = g_ptr_array_index (self->cells, i);
+
+      if (cell->column == (int) column && cell->list_item != NULL
+          && gtk_list_item_get_position (cell->list_item) == row)
+        {
+          fs_text_cell_refresh (cell);
+          return g_strdup (cell->text != NULL ? cell->text : "");
+        }
+    }
+  return NULL;
+}
+
 static void
 search_changed_cb (GtkSearchEntry *entry, FsEventList *self)
 {
@@ -518,6 +754,7 @@ fs_event_list_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
   g_clear_pointer (&self->signal_choices, g_array_unref);
+  g_clear_pointer (&self->cells, g_ptr_array_unref);
   g_clear_pointer (&self->search, g_free);
   G_OBJECT_CLASS (fs_event_list_parent_class)->dispose (object);
 }
@@ -556,6 +793,7 @@ fs_event_list_init (FsEventList *self)
 
   self->process_filter = FS_PROCESS_NONE;
   self->signal_choices = g_array_new (FALSE, FALSE, sizeof (int));
+  self->cells = g_ptr_array_new ();
   self->model = fs_event_list_model_new ();
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);

@@ -40,5 +40,9 @@ void              fs_event_list_set_search       (FsEventList *self, const char 
 void              fs_event_list_activate_row     (FsEventList *self, guint position);
 /* The selected row, G_MAXUINT when none. */
 guint             fs_event_list_get_selected_row (FsEventList *self);
+/* The text the list shows for a row in a column (0 time, 1 process, 2 event,
+ * 3 details), as it would be drawn now; NULL when the row has no widget
+ * (it is far off screen).  For tests. */
+char             *fs_event_list_dup_cell_text    (FsEventList *self, guint row, guint column);
 
 G_END_DECLS
