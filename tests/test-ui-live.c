@@ -12,6 +12,9 @@
 #include "ui/fs-live-run.h"
 #include "ui/fs-proc-scan.h"
 #include "ui/fs-record-dialog.h"
+#include "ui/fs-application.h"
+#include "ui/fs-marker-lines.h"
+#include "ui/fs-window.h"
 
 static char *tmp_dir;
 
@@ -588,6 +591,207 @@ test_tracefs_unprivileged (void)
   g_test_trap_assert_stderr ("*tracefs available: *");
 }
 
+/* ---- the window: Run, follow live, line highlight, Stop ---------------------------- */
+
+/* GTK 4.8's column view warns when asked to scroll to a row of a model that
+ * was replaced in the same frame, which the event list does on every live
+ * snapshot; harmless (it ignores the request), so not fatal here. */
+static gboolean
+ignore_scroll_warning (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  return !(level & G_LOG_LEVEL_WARNING) || g_strcmp0 (domain, "Gtk") != 0
+         || strstr (message, "failed to scroll to given position") == NULL;
+}
+
+typedef struct {
+  guint   n_traces;
+  gsize   last_n_events;
+  gboolean grew_while_running;
+} WindowLog;
+
+static void
+session_trace_cb (FsSession *session, GParamSpec *pspec, WindowLog *log)
+{
+  FsTrace *trace = fs_session_get_trace (session);
+  if (trace == NULL)
+    return;
+  gsize n = fs_trace_n_events (trace);
+  if (log->n_traces > 0 && n > log->last_n_events)
+    log->grew_while_running = TRUE;
+  log->n_traces++;
+  log->last_n_events = n;
+}
+
+static gboolean
+run_is_done (FsWindowLive *live)
+{
+  FsLiveRun *run = fs_window_live_get_run (live);
+  return run && fs_live_run_get_state (run) == FS_LIVE_RUN_DONE;
+}
+
+static void
+spin_until_done (FsWindowLive *live, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  while (!run_is_done (live) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  g_assert_true (run_is_done (live));
+}
+
+static void
+test_window_run (void)
+{
+  if (!have_display)
+    {
+      g_test_skip ("no display (run under Xvfb)");
+      return;
+    }
+  g_test_log_set_fatal_handler (ignore_scroll_warning, NULL);
+  FsWindow *window = fs_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  FsWindowLive *live = fs_window_get_live (window);
+  g_assert_nonnull (live);
+  FsScenarioEditor *editor = fs_window_live_get_editor (live);
+  FsSession *session = fs_window_get_session (window);
+  WindowLog log = { 0 };
+  g_signal_connect (session, "notify::trace", G_CALLBACK (session_trace_cb), &log);
+
+  /* An error: nothing runs, the window says why and shows the editor. */
+  fs_scenario_editor_set_text (editor, "process main {\n  sleep 1 parsec\n}\n");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "live.run", NULL));
+  g_assert_null (fs_window_live_get_run (live));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+  g_assert_nonnull (strstr (fs_window_get_banner_text (window), "errors"));
+
+  /* A scenario with sleeps: the window shows events before the run ends,
+   * follows them, and the editor's line follows the playhead. */
+  fs_scenario_editor_set_text (editor,
+    "process main {\n"
+    "  fork ticker {\n"
+    "    repeat 6 {\n"
+    "      print \"tick\"\n"
+    "      sleep 150ms\n"
+    "    }\n"
+    "  }\n"
+    "  wait ticker\n"
+    "}\n");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "live.run", NULL));
+  FsLiveRun *run = fs_window_live_get_run (live);
+  g_assert_nonnull (run);
+  g_assert_true (fs_live_run_is_running (run));
+  g_assert_true (fs_window_live_get_follow (live));
+  spin_until_done (live, 20000);
+  g_test_message ("window saw %u snapshots, last %" G_GSIZE_FORMAT " events", log.n_traces, log.last_n_events);
+  g_assert_cmpuint (log.n_traces, >=, 2);
+  g_assert_true (log.grew_while_running);
+  FsTrace *trace = fs_session_get_trace (session);
+  g_assert_true (trace == fs_live_run_get_trace (run));
+  /* Followed to the end. */
+  g_assert_cmpuint (fs_session_get_current_event (session), ==, fs_trace_n_events (trace) - 1);
+  g_assert_cmpuint (fs_scenario_editor_get_highlighted_line (editor), ==,
+                    fs_marker_line_at_event (trace, fs_trace_n_events (trace) - 1));
+  g_assert_nonnull (fs_window_live_get_unsaved_recording (live));
+  g_assert_nonnull (strstr (fs_window_get_banner_text (window), "finished"));
+
+  /* Stepping through shows each event's line; clicking a line seeks to it. */
+  gsize print_event = fs_marker_first_event_of_line (trace, 4);
+  g_assert_cmpuint (print_event, !=, FS_EVENT_NONE);
+  fs_scenario_editor_activate_line (editor, 4);
+  g_assert_cmpuint (fs_session_get_current_event (session), ==, print_event);
+  g_assert_cmpuint (fs_scenario_editor_get_highlighted_line (editor), ==, 4);
+  fs_session_go_home (session);
+  fs_session_step (session, 1);
+  g_assert_cmpuint (fs_scenario_editor_get_highlighted_line (editor), ==,
+                    fs_marker_line_at_event (trace, fs_session_get_current_event (session)));
+
+  /* A long run: scrubbing turns following off, Stop (Esc) ends it cleanly. */
+  fs_scenario_editor_set_text (editor,
+    "process main {\n"
+    "  fork sleeper {\n"
+    "    sleep 60s\n"
+    "  }\n"
+    "  repeat 100 {\n"
+    "    print \"still here\"\n"
+    "    sleep 100ms\n"
+    "  }\n"
+    "}\n");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "live.run", NULL));
+  run = fs_window_live_get_run (live);
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint seen = log.n_traces;
+  while (log.n_traces < seen + 2 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  g_assert_cmpuint (log.n_traces, >=, seen + 2);
+  fs_session_seek_event (session, 0);
+  g_assert_false (fs_window_live_get_follow (live));
+  guint before = log.n_traces;
+  while (log.n_traces < before + 1 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  g_assert_cmpuint (fs_session_get_current_event (session), ==, 0);  /* stayed where the user put it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "live.stop", NULL));
+  spin_until_done (live, FS_LIVE_RUN_STOP_GRACE_MS + 5000);
+  g_assert_null (strstr (fs_window_get_banner_text (window), "error"));
+
+  g_signal_handlers_disconnect_by_data (session, &log);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Must run before any other window test: the offer is made once per app. */
+static void
+test_window_restore (void)
+{
+  if (!have_display)
+    {
+      g_test_skip ("no display (run under Xvfb)");
+      return;
+    }
+  /* A real recording left by an app that is gone. */
+  g_autofree char *scenario = write_scenario ("tiny.fsc", "process main {\n  print \"hi\"\n}\n");
+  g_autoptr (FsLiveRun) run = fs_live_run_new ();
+  RunLog log = { 0 };
+  watch (run, &log);
+  g_assert_true (fs_live_run_start_scenario (run, scenario, NULL, NULL));
+  g_assert_true (wait_for (&log.finished, 15000));
+  g_free (log.message);
+  g_autofree char *dir = fs_live_run_recordings_dir (NULL);
+  g_autofree char *left = g_strdup_printf ("%s/recording-%d-20260101-000000-0.fstrace", dir, 0x7ffffff0);
+  g_assert_cmpint (g_rename (fs_live_run_get_recording_path (run), left), ==, 0);
+
+  FsWindow *window = fs_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  /* The question appears with the window. */
+  GtkWidget *question = NULL;
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (question == NULL && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+      GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours */
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
+          if (GTK_IS_DIALOG (w) && gtk_window_get_transient_for (GTK_WINDOW (w)) == GTK_WINDOW (window))
+            question = GTK_WIDGET (w);
+        }
+    }
+  g_assert_nonnull (question);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_dialog_response (GTK_DIALOG (question), GTK_RESPONSE_ACCEPT);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  FsWindowLive *live = fs_window_get_live (window);
+  g_assert_cmpstr (fs_window_live_get_unsaved_recording (live), ==, left);
+  FsSession *session = fs_window_get_session (window);
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (fs_session_get_trace (session) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  g_assert_nonnull (fs_session_get_trace (session));
+  g_assert_cmpuint (count_events (fs_session_get_trace (session), FS_EVENT_OUTPUT, 0), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+  /* Still there until saved or discarded: a second app would offer it again. */
+  g_assert_true (g_file_test (left, G_FILE_TEST_EXISTS));
+  g_unlink (left);
+}
+
 /* ---- leftovers ------------------------------------------------------------------- */
 
 static void
@@ -661,6 +865,8 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   have_display = gtk_init_check ();
+  if (have_display)
+    fs_application_ensure_resources ();
 
   g_test_add_func ("/live/scenario-streams", test_scenario_streams);
   g_test_add_func ("/live/stop-leaves-nothing", test_stop_leaves_nothing);
@@ -671,6 +877,9 @@ main (int argc, char **argv)
   g_test_add_func ("/live/dialog/tracefs", test_dialog_tracefs);
   g_test_add_func ("/live/dialog/errors", test_dialog_errors);
   g_test_add_func ("/live/dialog/attach", test_dialog_attach);
+  /* restore first: the offer is made once per app, by its first window. */
+  g_test_add_func ("/live/window/restore", test_window_restore);
+  g_test_add_func ("/live/window/run", test_window_run);
 
   int status = g_test_run ();
   rm_rf (tmp_dir);

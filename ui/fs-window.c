@@ -46,6 +46,7 @@ struct _FsWindow {
   GMenu *recent_menu;
 
   /* Owned references */
+  FsWindowLive *live;           /* the editor, live runs, recordings */
   FsSession *session;
   GCancellable *cancellable;    /* the current load or scenario run */
   GSubprocess *run;             /* forkscope-cli run, while it runs */
@@ -570,7 +571,11 @@ fs_window_open (FsWindow *self, GFile *file)
     }
   remember_recent (self, file);
   if (g_str_has_suffix (basename, ".fsc"))
-    run_scenario (self, file);
+    {
+      if (self->live != NULL)
+        fs_window_live_scenario_opened (self->live, file);
+      run_scenario (self, file);
+    }
   else
     load_trace (self, path, basename);
 }
@@ -968,6 +973,7 @@ fs_window_dispose (GObject *object)
       fs_session_set_playing (self->session, FALSE);
       g_signal_handlers_disconnect_by_data (self->session, self);
     }
+  g_clear_pointer (&self->live, fs_window_live_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), FS_TYPE_WINDOW);
   G_OBJECT_CLASS (fs_window_parent_class)->dispose (object);
 }
@@ -1106,6 +1112,7 @@ fs_window_init (FsWindow *self)
   rebuild_recent_menu (self);
   gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "empty");
   update_actions (self);
+  self->live = fs_window_live_new (self);
 }
 
 FsWindow *
@@ -1197,6 +1204,13 @@ fs_window_show_status (FsWindow *self, FsWindowStatus kind, const char *text)
 
   g_return_if_fail (FS_IS_WINDOW (self));
   show_banner (self, kind <= FS_WINDOW_STATUS_BUSY ? kinds[kind] : BANNER_INFO, text);
+}
+
+FsWindowLive *
+fs_window_get_live (FsWindow *self)
+{
+  g_return_val_if_fail (FS_IS_WINDOW (self), NULL);
+  return self->live;
 }
 
 void

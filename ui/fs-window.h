@@ -9,6 +9,7 @@
 #include "fs-event-list.h"
 #include "fs-inspector.h"
 #include "fs-output-view.h"
+#include "fs-window-live.h"
 
 G_BEGIN_DECLS
 
@@ -45,6 +46,8 @@ typedef enum {
 
 void          fs_window_show_status     (FsWindow *self, FsWindowStatus kind, const char *text);
 void          fs_window_hide_status     (FsWindow *self);
+/* The live side (fs-window-live.c): scenario editor, live runs, recordings. */
+FsWindowLive *fs_window_get_live        (FsWindow *self);
 /* Shows a trace that is still growing (a live recording): the first call
  * makes it the session's trace, later calls refresh the views and keep the
  * playhead where it was, or move it to the newest event when follow is set. */
