@@ -928,6 +928,7 @@ run_reaper (FsEngine *e)
   gint64 ns_inode = 0;
 
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  signal (SIGRTMIN + 7, SIG_DFL);   /* the launcher's, not the run's */
   /* The run's process group: one killpg ends all that did not leave it. */
   setpgid (0, 0);
   if (!e->in_namespace)
@@ -1018,6 +1019,42 @@ enter_namespace (FsEngine *e)
   return TRUE;
 }
 
+static volatile sig_atomic_t launcher_orphaned;
+
+static void
+on_launcher_orphaned (int signo)
+{
+  launcher_orphaned = 1;
+}
+
+/* Kills every child of this process (the launcher is a subreaper, so
+ * processes that left the run's group land here once their parents die). */
+static void
+kill_own_children (void)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/self/task/%d/children", (int) getpid ());
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  char buf[4096];
+  ssize_t n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return;
+  buf[n] = '\0';
+  for (char *p = buf; *p != '\0';)
+    {
+      char *end = NULL;
+      long pid = strtol (p, &end, 10);
+      if (end == p)
+        break;
+      if (pid > 0)
+        kill ((pid_t) pid, SIGKILL);
+      p = end;
+    }
+}
+
 void
 fs_engine_child_main (gpointer data)
 {
@@ -1029,10 +1066,18 @@ fs_engine_child_main (gpointer data)
   close (e->wake_fds[0]);
   close (e->wake_fds[1]);
 
-  prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  /* If forkscope itself dies (even by SIGKILL) the launcher outlives it long
+   * enough to kill and reap the whole run: without a PID namespace (under a
+   * tracer) nothing else would end the scenario's processes. */
+  struct sigaction orphaned;
+  memset (&orphaned, 0, sizeof orphaned);
+  orphaned.sa_handler = on_launcher_orphaned;   /* no SA_RESTART: waitpid wakes */
+  sigemptyset (&orphaned.sa_mask);
+  reset_signals ();
+  sigaction (SIGRTMIN + 7, &orphaned, NULL);
+  prctl (PR_SET_PDEATHSIG, SIGRTMIN + 7, 0, 0, 0);
   if (getppid () != e->cli_pid)
     _exit (1);
-  reset_signals ();
 
   /* The launcher is never killed while the run lives: it adopts whatever
    * its reaper leaves when killed and reaps it, so nothing becomes a zombie
@@ -1044,7 +1089,7 @@ fs_engine_child_main (gpointer data)
   memset (&ignore, 0, sizeof ignore);
   ignore.sa_handler = SIG_IGN;
   for (int sig = 1; sig < NSIG; sig++)
-    if (sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD)
+    if (sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD && sig != SIGRTMIN + 7)
       sigaction (sig, &ignore, NULL);
 
   /* Scenarios abort on purpose: no core files in the user's directory. */
@@ -1074,17 +1119,29 @@ fs_engine_child_main (gpointer data)
       _exit (1);
     }
 
+  gboolean orphan_cleanup = FALSE;
   for (;;)
     {
+      if (!orphan_cleanup && (launcher_orphaned || getppid () != e->cli_pid))
+        {
+          /* forkscope is gone: end the run (its group, then strays). */
+          orphan_cleanup = TRUE;
+          kill (-reaper, SIGKILL);
+          kill (reaper, SIGKILL);
+        }
+      if (orphan_cleanup)
+        kill_own_children ();
       int status = 0;
       pid_t pid = waitpid (-1, &status, __WALL);
       if (pid < 0 && errno == EINTR)
         continue;
       if (pid < 0)
         break;
-      emit (e, REC_REAP, 0, 0, pid, status);
+      if (!orphan_cleanup)
+        emit (e, REC_REAP, 0, 0, pid, status);
     }
-  emit (e, REC_EXIT, 0, 0, 0, W_EXITCODE (0, 0));
+  if (!orphan_cleanup)
+    emit (e, REC_EXIT, 0, 0, 0, W_EXITCODE (0, 0));
   _exit (0);
 }
 

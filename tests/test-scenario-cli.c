@@ -551,6 +551,44 @@ test_run_interrupted (void)
     }
 }
 
+static void
+test_run_killed (void)
+{
+  /* forkscope itself dies by SIGKILL mid-run: nothing of the run may stay
+   * alive (ptrace: EXITKILL; otherwise the launcher ends the run). */
+  g_autofree char *cli = g_build_filename (g_getenv ("FS_BUILD_ROOT"), "app", "forkscope-cli", NULL);
+  g_autofree char *path = scenario_path ("ordered-results.fsc");
+  const char *tracers[] = { "none", "ptrace", "tracefs" };
+  for (guint i = 0; i < G_N_ELEMENTS (tracers); i++)
+    {
+      if (g_str_equal (tracers[i], "tracefs") && geteuid () != 0)
+        continue;
+      const char *argv[] = { cli, "run", "-q", "--tracer", tracers[i], path, NULL };
+      g_auto (GStrv) envp = g_environ_setenv (g_get_environ (), "FSC_TEST_TOKEN", token, TRUE);
+      GPid pid;
+      g_autoptr (GError) error = NULL;
+      g_assert_true (g_spawn_async (tmp_dir, (char **) argv, envp,
+                                    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL
+                                    | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &error));
+      /* Launcher, reaper, main and both workers. */
+      for (int wait = 0; wait < 500 && count_run_processes (FALSE) < 5; wait++)
+        g_usleep (10000);
+      g_assert_cmpuint (count_run_processes (FALSE), >=, 5);
+      kill (pid, SIGKILL);
+      int status;
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_assert_true (WIFSIGNALED (status));
+      guint left = count_run_processes (FALSE);
+      for (int wait = 0; wait < 200 && left > 0; wait++)
+        {
+          g_usleep (10000);
+          left = count_run_processes (FALSE);
+        }
+      g_test_message ("tracer %s: %u left", tracers[i], left);
+      g_assert_cmpuint (count_run_processes (TRUE), ==, 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -562,6 +600,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scenario/cli/check-errors", test_check_errors);
   g_test_add_func ("/scenario/cli/exit-codes", test_run_exit_codes);
   g_test_add_func ("/scenario/cli/interrupted", test_run_interrupted);
+  g_test_add_func ("/scenario/cli/killed", test_run_killed);
 
   static const char *const tracers[] = { "none", "ptrace", "tracefs" };
   GPtrArray *cases_owned = g_ptr_array_new_with_free_func (g_free);
