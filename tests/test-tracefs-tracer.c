@@ -578,6 +578,69 @@ test_sigterm_cleans_up (void)
 
 /* ---- SIGTERM of forkscope-cli record */
 
+/* TRUE when pid is gone or only a zombie waiting for init. */
+static gboolean
+dead_or_zombie (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return TRUE;
+  const char *close_paren = strrchr (stat, ')');
+  return close_paren != NULL && close_paren[1] == ' ' && close_paren[2] == 'Z';
+}
+
+static void
+test_cli_sigkill (void)
+{
+  /* forkscope killed outright: the recorded command must not outlive it
+   * (ptrace has EXITKILL), and its instances are stale for the next start. */
+  if (!need_root ())
+    return;
+  const char *build = g_getenv ("FS_BUILD_ROOT");
+  g_autofree char *cli = g_build_filename (build != NULL ? build : ".", "app", "forkscope-cli",
+                                           NULL);
+  if (!g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("forkscope-cli is not built");
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("forkscope-tracefs-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *out = g_build_filename (dir, "t.fstrace", NULL);
+  const char *argv[] = { cli, "record", "-q", "--tracer=tracefs", "-o", out, "--", "/bin/sh", "-c",
+                         "echo $$ > \"$0\"; exec sleep 30", NULL, NULL };
+  g_autofree char *pid_file = g_build_filename (dir, "pid", NULL);
+  argv[10] = pid_file;
+  GPid recorder;
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &recorder, &error));
+  g_assert_no_error (error);
+  g_autofree char *pid_text = NULL;
+  for (int i = 0; i < 500 && !g_file_get_contents (pid_file, &pid_text, NULL, NULL); i++)
+    g_usleep (10 * 1000);
+  g_assert_nonnull (pid_text);
+  GPid sleeper = (GPid) g_ascii_strtoll (pid_text, NULL, 10);
+  g_assert_cmpint (sleeper, >, 0);
+
+  g_assert_cmpint (kill (recorder, SIGKILL), ==, 0);
+  int status = -1;
+  g_assert_cmpint (waitpid (recorder, &status, 0), ==, recorder);
+  gboolean dead = FALSE;
+  for (int i = 0; i < 200 && !(dead = dead_or_zombie (sleeper)); i++)
+    g_usleep (10 * 1000);
+  if (!dead)
+    kill (sleeper, SIGKILL);
+  g_assert_true (dead);
+  /* The dead recorder's instances are stale now: the next start removes them. */
+  fs_tracefs_remove_stale_instances ();
+  g_assert_true (instances_of_gone (recorder));
+  g_unlink (out);
+  g_unlink (pid_file);
+  g_rmdir (dir);
+}
+
 static void
 test_cli_sigterm (void)
 {
@@ -792,6 +855,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tracefs/stale-instances", test_stale_instances);
   g_test_add_func ("/tracefs/sigterm-cleans-up", test_sigterm_cleans_up);
   g_test_add_func ("/tracefs/cli-sigterm", test_cli_sigterm);
+  g_test_add_func ("/tracefs/cli-sigkill", test_cli_sigkill);
   g_test_add_func ("/tracefs/attach", test_attach);
   g_test_add_func ("/tracefs/not-root", test_not_root);
   g_test_add_func ("/tracefs/command-not-found", test_command_not_found);

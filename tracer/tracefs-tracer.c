@@ -55,6 +55,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -2120,6 +2121,7 @@ tracefs_launch (gpointer data, const FsLaunch *launch, GPid *pid_out, GError **e
       return FALSE;
     }
 
+  pid_t recorder_pid = getpid ();
   pid_t child = fork ();
   if (child < 0)
     {
@@ -2155,6 +2157,11 @@ tracefs_launch (gpointer data, const FsLaunch *launch, GPid *pid_out, GError **e
           launch->child_main (launch->child_data);
           _exit (0);
         }
+      /* Like ptrace's EXITKILL: a recorded command does not outlive a
+       * forkscope that was killed (scenario runs have their launcher). */
+      prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+      if (getppid () != recorder_pid)
+        _exit (127);
       execvp (launch->argv[0], launch->argv);
       int e = errno;
       (void) !write (report[1], &e, sizeof e);
