@@ -1019,6 +1019,22 @@ enter_namespace (FsEngine *e)
   return TRUE;
 }
 
+/* Reads a small /proc file into buf, NUL-terminated; async-signal-safe (the
+ * launcher calls it after fork).  Returns the length, or -1. */
+static ssize_t
+read_proc_file (const char *path, char *buf, size_t size)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  ssize_t n = read (fd, buf, size - 1);
+  close (fd);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  return n;
+}
+
 static volatile sig_atomic_t launcher_orphaned;
 
 static void
@@ -1034,15 +1050,9 @@ kill_own_children (void)
 {
   char path[64];
   snprintf (path, sizeof path, "/proc/self/task/%d/children", (int) getpid ());
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return;
   char buf[4096];
-  ssize_t n = read (fd, buf, sizeof buf - 1);
-  close (fd);
-  if (n <= 0)
+  if (read_proc_file (path, buf, sizeof buf) < 0)
     return;
-  buf[n] = '\0';
   for (char *p = buf; *p != '\0';)
     {
       char *end = NULL;
@@ -1279,14 +1289,9 @@ comm_is_ours (FsEngine *self, GPid pid)
 {
   char path[64], comm[64];
   snprintf (path, sizeof path, "/proc/%d/comm", pid);
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  ssize_t n = read_proc_file (path, comm, sizeof comm);
+  if (n < 0)
     return FALSE;
-  ssize_t n = read (fd, comm, sizeof comm - 1);
-  close (fd);
-  if (n <= 0)
-    return FALSE;
-  comm[n] = '\0';
   if (comm[n - 1] == '\n')
     comm[n - 1] = '\0';
   if (g_str_equal (comm, "fsc-launcher") || g_str_equal (comm, "fsc-reaper"))
@@ -1373,14 +1378,8 @@ read_stat (GPid pid, GPid *ppid, GPid *pgid)
 {
   char path[64], buf[512];
   snprintf (path, sizeof path, "/proc/%d/stat", pid);
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  if (read_proc_file (path, buf, sizeof buf) < 0)
     return FALSE;
-  ssize_t n = read (fd, buf, sizeof buf - 1);
-  close (fd);
-  if (n <= 0)
-    return FALSE;
-  buf[n] = '\0';
   char *close_paren = strrchr (buf, ')');
   if (close_paren == NULL)
     return FALSE;

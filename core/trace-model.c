@@ -868,11 +868,9 @@ build_signal_pairs (FsTrace *self)
       if (ev->kind == FS_EVENT_SIGNAL_SEND)
         {
           Flight f = { (guint32) i, (guint32) i, ev->t_ns };
-          if (self->partner[i] != NO_INDEX)
-            f.end = self->partner[i]; /* paired ahead by a same-time delivery */
           flight_of_send[i] = flights->len;
           g_array_append_val (flights, f);
-          if (sig == 0 || ev->u.send.result != 0 || self->partner[i] != NO_INDEX)
+          if (sig == 0 || ev->u.send.result != 0)
             continue;
           if (ev->u.send.target_kind == FS_TARGET_PROCESS)
             pending_push (&pend[ev->u.send.target], sig, (guint32) i);
@@ -900,20 +898,7 @@ build_signal_pairs (FsTrace *self)
 
           if (queue == NULL || queue->len == 0)
             {
-              /* Kernel-generated signals are seen from the receiving side, so
-               * a tracer may record the send at the very time of the delivery
-               * and after it: pair with such a send. */
-              for (gsize j = i + 1; j < ne && events[j].t_ns == ev->t_ns; j++)
-                if (events[j].kind == FS_EVENT_SIGNAL_SEND && events[j].signal == sig
-                    && events[j].u.send.target_kind == FS_TARGET_PROCESS
-                    && events[j].u.send.target == ev->process && events[j].u.send.result == 0
-                    && self->partner[j] == NO_INDEX)
-                  {
-                    self->partner[i] = (guint32) j;
-                    self->partner[j] = (guint32) i;
-                    break;
-                  }
-              if (self->partner[i] == NO_INDEX && ev->u.deliver.sender == FS_PROCESS_NONE)
+              if (ev->u.deliver.sender == FS_PROCESS_NONE)
                 ev->flags |= FS_EVENT_FLAG_INFERRED;
               continue;
             }

@@ -590,109 +590,107 @@ dead_or_zombie (GPid pid)
   return close_paren != NULL && close_paren[1] == ' ' && close_paren[2] == 'Z';
 }
 
+/* A `forkscope-cli record --tracer=tracefs` of a shell that writes its pid
+ * and execs `sleep 30`.  FALSE (test skipped) when it cannot run here. */
+typedef struct {
+  char *dir, *out, *pid_file;
+  GPid recorder, sleeper;
+} CliRecording;
+
+static gboolean
+cli_recording_start (CliRecording *rec)
+{
+  memset (rec, 0, sizeof *rec);
+  if (!need_root ())
+    return FALSE;
+  const char *build = g_getenv ("FS_BUILD_ROOT");
+  g_autofree char *cli = g_build_filename (build != NULL ? build : ".", "app", "forkscope-cli",
+                                           NULL);
+  if (!g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("forkscope-cli is not built");
+      return FALSE;
+    }
+  g_autoptr (GError) error = NULL;
+  rec->dir = g_dir_make_tmp ("forkscope-tracefs-XXXXXX", &error);
+  g_assert_no_error (error);
+  rec->out = g_build_filename (rec->dir, "t.fstrace", NULL);
+  rec->pid_file = g_build_filename (rec->dir, "pid", NULL);
+  /* The sleep writes its pid first, so that we can check it is gone after. */
+  const char *argv[] = { cli, "record", "-q", "--tracer=tracefs", "-o", rec->out, "--", "/bin/sh",
+                         "-c", "echo $$ > \"$0\"; exec sleep 30", rec->pid_file, NULL };
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &rec->recorder, &error));
+  g_assert_no_error (error);
+
+  g_autofree char *pid_text = NULL;
+  for (int i = 0; i < 500 && !g_file_get_contents (rec->pid_file, &pid_text, NULL, NULL); i++)
+    g_usleep (10 * 1000);
+  g_assert_nonnull (pid_text);
+  rec->sleeper = (GPid) g_ascii_strtoll (pid_text, NULL, 10);
+  g_assert_cmpint (rec->sleeper, >, 0);
+  return TRUE;
+}
+
+static void
+cli_recording_clear (CliRecording *rec)
+{
+  g_unlink (rec->out);
+  g_unlink (rec->pid_file);
+  g_rmdir (rec->dir);
+  g_free (rec->out);
+  g_free (rec->pid_file);
+  g_free (rec->dir);
+}
+
 static void
 test_cli_sigkill (void)
 {
   /* forkscope killed outright: the recorded command must not outlive it
    * (ptrace has EXITKILL), and its instances are stale for the next start. */
-  if (!need_root ())
+  CliRecording rec;
+  if (!cli_recording_start (&rec))
     return;
-  const char *build = g_getenv ("FS_BUILD_ROOT");
-  g_autofree char *cli = g_build_filename (build != NULL ? build : ".", "app", "forkscope-cli",
-                                           NULL);
-  if (!g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      g_test_skip ("forkscope-cli is not built");
-      return;
-    }
-  g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("forkscope-tracefs-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_autofree char *out = g_build_filename (dir, "t.fstrace", NULL);
-  const char *argv[] = { cli, "record", "-q", "--tracer=tracefs", "-o", out, "--", "/bin/sh", "-c",
-                         "echo $$ > \"$0\"; exec sleep 30", NULL, NULL };
-  g_autofree char *pid_file = g_build_filename (dir, "pid", NULL);
-  argv[10] = pid_file;
-  GPid recorder;
-  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                &recorder, &error));
-  g_assert_no_error (error);
-  g_autofree char *pid_text = NULL;
-  for (int i = 0; i < 500 && !g_file_get_contents (pid_file, &pid_text, NULL, NULL); i++)
-    g_usleep (10 * 1000);
-  g_assert_nonnull (pid_text);
-  GPid sleeper = (GPid) g_ascii_strtoll (pid_text, NULL, 10);
-  g_assert_cmpint (sleeper, >, 0);
 
-  g_assert_cmpint (kill (recorder, SIGKILL), ==, 0);
+  g_assert_cmpint (kill (rec.recorder, SIGKILL), ==, 0);
   int status = -1;
-  g_assert_cmpint (waitpid (recorder, &status, 0), ==, recorder);
+  g_assert_cmpint (waitpid (rec.recorder, &status, 0), ==, rec.recorder);
   gboolean dead = FALSE;
-  for (int i = 0; i < 200 && !(dead = dead_or_zombie (sleeper)); i++)
+  for (int i = 0; i < 200 && !(dead = dead_or_zombie (rec.sleeper)); i++)
     g_usleep (10 * 1000);
   if (!dead)
-    kill (sleeper, SIGKILL);
+    kill (rec.sleeper, SIGKILL);
   g_assert_true (dead);
   /* The dead recorder's instances are stale now: the next start removes them. */
   fs_tracefs_remove_stale_instances ();
-  g_assert_true (instances_of_gone (recorder));
-  g_unlink (out);
-  g_unlink (pid_file);
-  g_rmdir (dir);
+  g_assert_true (instances_of_gone (rec.recorder));
+  cli_recording_clear (&rec);
 }
 
 static void
 test_cli_sigterm (void)
 {
-  if (!need_root ())
+  CliRecording rec;
+  if (!cli_recording_start (&rec))
     return;
-  const char *build = g_getenv ("FS_BUILD_ROOT");
-  g_autofree char *cli = g_build_filename (build != NULL ? build : ".", "app", "forkscope-cli",
-                                           NULL);
-  if (!g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      g_test_skip ("forkscope-cli is not built");
-      return;
-    }
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("forkscope-tracefs-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_autofree char *out = g_build_filename (dir, "t.fstrace", NULL);
-  /* The sleep writes its pid first, so that we can check it is gone after. */
-  const char *argv[] = { cli, "record", "-q", "--tracer=tracefs", "-o", out, "--", "/bin/sh", "-c",
-                         "echo $$ > \"$0\"; exec sleep 30", NULL, NULL };
-  g_autofree char *pid_file = g_build_filename (dir, "pid", NULL);
-  argv[10] = pid_file;
-  GPid recorder;
-  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                &recorder, &error));
-  g_assert_no_error (error);
+  g_assert_true (instances_of_exist (rec.recorder));
 
-  g_autofree char *pid_text = NULL;
-  for (int i = 0; i < 500 && !g_file_get_contents (pid_file, &pid_text, NULL, NULL); i++)
-    g_usleep (10 * 1000);
-  g_assert_nonnull (pid_text);
-  GPid sleeper = (GPid) g_ascii_strtoll (pid_text, NULL, 10);
-  g_assert_cmpint (sleeper, >, 0);
-  g_assert_true (instances_of_exist (recorder));
-
-  g_assert_cmpint (kill (recorder, SIGTERM), ==, 0);
+  g_assert_cmpint (kill (rec.recorder, SIGTERM), ==, 0);
   int status = -1;
-  g_assert_cmpint (waitpid (recorder, &status, 0), ==, recorder);
-  g_assert_true (instances_of_gone (recorder));
-  g_assert_cmpint (kill (sleeper, 0), ==, -1);
+  g_assert_cmpint (waitpid (rec.recorder, &status, 0), ==, rec.recorder);
+  g_assert_true (instances_of_gone (rec.recorder));
+  g_assert_cmpint (kill (rec.sleeper, 0), ==, -1);
   g_assert_cmpint (errno, ==, ESRCH);
 
   /* The trace is complete up to the kill. */
   g_autofree char *warning = NULL;
-  g_autoptr (FsTrace) trace = fs_trace_load (out, &warning, &error);
+  g_autoptr (FsTrace) trace = fs_trace_load (rec.out, &warning, &error);
   g_assert_no_error (error);
   FsProcess *root = fs_trace_process (trace, child_of (trace, FS_PROCESS_NONE, 0));
   g_assert_cmpint (root->exit.kind, ==, FS_EXIT_SIGNAL);
   g_assert_cmpint (root->exit.value, ==, SIGKILL);
-  g_unlink (out);
-  g_unlink (pid_file);
-  g_rmdir (dir);
+  cli_recording_clear (&rec);
 }
 
 /* ---- attaching to a running process */
