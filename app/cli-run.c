@@ -93,7 +93,7 @@ fs_cli_run (int argc, char **argv)
     { "prefix", 0, 0, G_OPTION_ARG_STRING, &prefix,
       "Prefix printed lines with the process name: auto (on a terminal), always, never", "WHEN" },
     { "no-namespace", 0, 0, G_OPTION_ARG_NONE, &no_namespace,
-      "With --tracer none: no PID namespace (process group and subreaper only)", NULL },
+      "No PID namespace (process group and subreaper only)", NULL },
     { "color", 0, 0, G_OPTION_ARG_STRING, &color, "Colour of messages: auto, always or never", "WHEN" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
       "Do not echo printed lines; no summary", NULL },
@@ -103,9 +103,8 @@ fs_cli_run (int argc, char **argv)
   g_autoptr (GOptionContext) context = fs_cli_option_context (
     command, "SCENARIO.fsc", "Run a scenario for real and record what happens",
     "Each declared process is a real process and each signal a real one.  The run\n"
-    "lives in its own process group (and, with --tracer none, its own PID\n"
-    "namespace); when it ends, times out or is interrupted, every process of it\n"
-    "is killed and reaped.  Exit status: the\n"
+    "lives in its own process group and PID namespace; when it ends, times out\n"
+    "or is interrupted, every process of it is killed and reaped.  Exit status: the\n"
     "root process's exit code (128+N when killed by signal N), 1 when the run\n"
     "failed (timeout, process limit, interrupted), 2 when the scenario has errors.");
   g_option_context_add_main_entries (context, entries, NULL);
@@ -151,12 +150,6 @@ fs_cli_run (int argc, char **argv)
   if (use_tracer)
     kind = fs_tracer_resolve (kind, NULL);
   options.record_processes = !use_tracer;
-  /* The tracers read pids from syscall arguments and results (kill, wait4),
-   * which inside a PID namespace are the namespace's own numbers; until they
-   * translate them, a traced run is contained by its process group and a
-   * child subreaper instead. */
-  if (use_tracer)
-    options.no_namespace = TRUE;
 
   const char *path = argv[1];
   g_autoptr (GError) error = NULL;
@@ -280,6 +273,9 @@ fs_cli_run (int argc, char **argv)
       g_clear_error (&error);
     }
   g_clear_pointer (&tracer, fs_tracer_free);
+  /* Whether the run was sealed in its own PID namespace (the kernel may
+   * refuse one to an unprivileged user). */
+  fs_trace_meta_set_extra (trace, "pid_namespace", result.used_namespace ? "own" : "shared");
 
   if (!fs_recorder_flush (recorder, TRUE, &error)
       || (writer && !fs_trace_writer_close (writer, &error)))

@@ -25,6 +25,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -365,6 +366,11 @@ eval (FsEngine *e, FsExecContext *ctx, const FsScnExpr *expr)
   return expr->op == '+' ? (gint64) ((guint64) a + (guint64) b) : (gint64) ((guint64) a - (guint64) b);
 }
 
+static gint32 host_pid (FsEngine *e, gint32 inner);
+static gint32 host_ppid (FsEngine *e);
+
+/* Pids print as the host (and so the trace and its pictures) numbers them,
+ * not as the run's PID namespace does. */
 static void
 format_print (FsEngine *e, FsExecContext *ctx, const FsScnStmt *stmt, FsOut *out)
 {
@@ -380,10 +386,11 @@ format_print (FsEngine *e, FsExecContext *ctx, const FsScnStmt *stmt, FsOut *out
           out_int (out, eval_operand (e, ctx, piece->index, 0));
           break;
         case FS_PIECE_PID:
-          out_int (out, piece->index == FS_SCN_NONE ? getpid () : e->pids[piece->index]);
+          out_int (out, piece->index == FS_SCN_NONE ? e->self_outer
+                                                    : host_pid (e, e->pids[piece->index]));
           break;
         case FS_PIECE_PPID:
-          out_int (out, getppid ());
+          out_int (out, host_ppid (e));
           break;
         case FS_PIECE_NAME:
           out_str (out, fs_scenario_process (e->scenario, e->self_index)->name);
@@ -1033,6 +1040,88 @@ read_proc_file (const char *path, char *buf, size_t size)
     return -1;
   buf[n] = '\0';
   return n;
+}
+
+/* The last number of an NSpid line (the pid in the process's own
+ * namespace) and how many numbers it has (its namespace's depth + 1). */
+static gint32
+innermost_pid_of (const char *status_path, int *depth)
+{
+  char buf[2048];
+  *depth = 0;
+  if (read_proc_file (status_path, buf, sizeof buf) < 0)
+    return 0;
+  const char *v = strstr (buf, "\nNSpid:");
+  if (v == NULL)
+    return 0;
+  v += strlen ("\nNSpid:");
+  gint32 inner = 0;
+  for (;;)
+    {
+      char *end = NULL;
+      long n = strtol (v, &end, 10);
+      if (end == v)
+        break;
+      inner = (gint32) n;
+      (*depth)++;
+      v = end;
+    }
+  return inner;
+}
+
+/* The host's pid for a pid of this run's namespace, from the host's /proc
+ * (async-signal-safe: prints run in handlers; no opendir, no malloc). */
+static gint32
+host_pid (FsEngine *e, gint32 inner)
+{
+  if (inner <= 0 || e->self_inner == e->self_outer)
+    return inner;
+  if (inner == e->self_inner)
+    return e->self_outer;
+  int own_depth;
+  innermost_pid_of ("/proc/self/status", &own_depth);
+  int dir = open ("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0)
+    return inner;
+  gint32 found = inner;
+  char entries[4096];
+  long n;
+  while (found == inner && (n = syscall (SYS_getdents64, dir, entries, sizeof entries)) > 0)
+    for (long off = 0; off < n;)
+      {
+        const struct dirent64 *d = (const struct dirent64 *) (entries + off);
+        off += d->d_reclen;
+        char *end = NULL;
+        long pid = strtol (d->d_name, &end, 10);
+        if (pid <= 0 || *end != '\0')
+          continue;
+        char path[64];
+        snprintf (path, sizeof path, "/proc/%ld/status", pid);
+        int depth;
+        if (innermost_pid_of (path, &depth) == inner && depth == own_depth)
+          {
+            found = (gint32) pid;
+            break;
+          }
+      }
+  close (dir);
+  return found;
+}
+
+static gint32
+host_ppid (FsEngine *e)
+{
+  if (e->self_inner == e->self_outer)
+    return getppid ();
+  /* /proc/self/stat gives the parent in the host's numbers (field 4). */
+  char buf[512];
+  int ppid;
+  char state;
+  const char *p;
+  if (read_proc_file ("/proc/self/stat", buf, sizeof buf) < 0 || (p = strrchr (buf, ')')) == NULL
+      || sscanf (p + 1, " %c %d", &state, &ppid) != 2)
+    return getppid ();
+  return ppid;
 }
 
 static volatile sig_atomic_t launcher_orphaned;

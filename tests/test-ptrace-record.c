@@ -1,6 +1,7 @@
 /* The ptrace tracer on real commands: what each must produce. */
 #include "core/trace-recorder.h"
 #include "tracer/tracer.h"
+#include "tests/pidns-check.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -676,6 +677,18 @@ test_attach_stopped (void)
     ;
 }
 
+/* Inside a PID namespace, kill's target, the group, wait4's result and si_pid
+ * are the namespace's numbers: the trace has them as the processes named. */
+static void
+test_pid_namespace (void)
+{
+  if (!fs_test_pidns_usable ())
+    return;
+  Recording rec = record_argv (fs_test_pidns_argv);
+  g_autoptr (FsTrace) trace = rec.trace;
+  fs_test_pidns_check (trace);
+}
+
 static void
 test_request_stop_kills_launched (void)
 {
@@ -725,5 +738,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ptrace/attach-detach", test_attach_detach);
   g_test_add_func ("/ptrace/attach-stopped", test_attach_stopped);
   g_test_add_func ("/ptrace/stop-kills-launched", test_request_stop_kills_launched);
+  g_test_add_func ("/ptrace/pid-namespace", test_pid_namespace);
   return g_test_run ();
 }

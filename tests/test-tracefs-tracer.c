@@ -2,6 +2,7 @@
 #include "tracer/tracer.h"
 #include "core/trace-file.h"
 #include "tracer/tracefs-tracer.h"
+#include "tests/pidns-check.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -451,6 +452,18 @@ read_tracefs (const char *file)
   return contents;
 }
 
+/* Inside a PID namespace: the numbers learned from clone's return. */
+static void
+test_pid_namespace (void)
+{
+  if (!need_root () || !fs_test_pidns_usable ())
+    return;
+  int status = -1;
+  g_autoptr (FsTrace) trace = record_full ((char **) fs_test_pidns_argv, NULL, NULL, &status, NULL);
+  dump_trace (trace);
+  fs_test_pidns_check (trace);
+}
+
 static void
 test_top_level_untouched (void)
 {
@@ -849,6 +862,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tracefs/exit-statuses", test_exit_statuses);
   g_test_add_func ("/tracefs/sigwait-waitid-threads-group", test_sigwait_waitid_threads_group);
   g_test_add_func ("/tracefs/outside-sender", test_outside_sender);
+  g_test_add_func ("/tracefs/pid-namespace", test_pid_namespace);
   g_test_add_func ("/tracefs/top-level-untouched", test_top_level_untouched);
   g_test_add_func ("/tracefs/stale-instances", test_stale_instances);
   g_test_add_func ("/tracefs/sigterm-cleans-up", test_sigterm_cleans_up);

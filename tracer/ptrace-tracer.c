@@ -19,6 +19,11 @@
  *   prctl rename     1 (entry)
  *   group stop       1 per thread (then PTRACE_LISTEN), continue 1 per thread
  *
+ * Inside a PID namespace the numbers a tracee passes and gets are that
+ * namespace's: once the tree makes one (unshare/clone with CLONE_NEWPID,
+ * setns, clone3 — the only calls trapped for it), every new task's number in
+ * its namespace is read from /proc at its birth and translated back.
+ *
  * The loop waits with __WNOTHREAD, so the thread that launched/attached must
  * be the one that runs the loop, and it never reaps another thread's children.
  * A per-thread POSIX timer sends a no-op real-time signal every 100 ms so a
@@ -34,6 +39,7 @@
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,43 +84,65 @@ typedef enum {
   CALL_WAITID,
   CALL_SIGTIMEDWAIT,
   CALL_SET_NAME,
+  CALL_NEW_PIDNS,      /* unshare/clone with CLONE_NEWPID, setns */
+  CALL_CLONE3,         /* its flags are in memory: trapped always */
   CALL_LAST
 } CallKind;
+
+/* A trap may also depend on the call's first argument. */
+typedef enum {
+  ARG0_ANY,
+  ARG0_EQUALS,
+  ARG0_HAS_BITS,
+} Arg0Test;
 
 typedef struct {
   guint32  nr;
   CallKind call;
+  Arg0Test arg0_test;
+  guint32  arg0_value;
 } CallNumber;
 
-/* CALL_SET_NAME must stay last: its filter block reloads the accumulator. */
+#ifndef SYS_clone3
+# define SYS_clone3 435
+#endif
+
 static const CallNumber native_calls[] = {
-  { SYS_kill,              CALL_KILL },
-  { SYS_tkill,             CALL_TKILL },
-  { SYS_tgkill,            CALL_TGKILL },
-  { SYS_rt_sigqueueinfo,   CALL_SIGQUEUE },
-  { SYS_rt_tgsigqueueinfo, CALL_TGSIGQUEUE },
-  { SYS_pidfd_send_signal, CALL_PIDFD_SEND },
-  { SYS_wait4,             CALL_WAIT4 },
-  { SYS_waitid,            CALL_WAITID },
-  { SYS_rt_sigtimedwait,   CALL_SIGTIMEDWAIT },
-  { SYS_prctl,             CALL_SET_NAME },
+  { SYS_kill,              CALL_KILL, ARG0_ANY, 0 },
+  { SYS_tkill,             CALL_TKILL, ARG0_ANY, 0 },
+  { SYS_tgkill,            CALL_TGKILL, ARG0_ANY, 0 },
+  { SYS_rt_sigqueueinfo,   CALL_SIGQUEUE, ARG0_ANY, 0 },
+  { SYS_rt_tgsigqueueinfo, CALL_TGSIGQUEUE, ARG0_ANY, 0 },
+  { SYS_pidfd_send_signal, CALL_PIDFD_SEND, ARG0_ANY, 0 },
+  { SYS_wait4,             CALL_WAIT4, ARG0_ANY, 0 },
+  { SYS_waitid,            CALL_WAITID, ARG0_ANY, 0 },
+  { SYS_rt_sigtimedwait,   CALL_SIGTIMEDWAIT, ARG0_ANY, 0 },
+  { SYS_prctl,             CALL_SET_NAME, ARG0_EQUALS, PR_SET_NAME },
+  { SYS_clone,             CALL_NEW_PIDNS, ARG0_HAS_BITS, CLONE_NEWPID },
+  { SYS_unshare,           CALL_NEW_PIDNS, ARG0_HAS_BITS, CLONE_NEWPID },
+  { SYS_setns,             CALL_NEW_PIDNS, ARG0_ANY, 0 },
+  { SYS_clone3,            CALL_CLONE3, ARG0_ANY, 0 },
 };
 
 #ifdef COMPAT_ARCH
 /* i386 numbers, for 32-bit programs started from a 64-bit forkscope. */
 static const CallNumber compat_calls[] = {
-  { 37,  CALL_KILL },
-  { 238, CALL_TKILL },
-  { 270, CALL_TGKILL },
-  { 178, CALL_SIGQUEUE },
-  { 335, CALL_TGSIGQUEUE },
-  { 424, CALL_PIDFD_SEND },
-  { 114, CALL_WAIT4 },
-  { 7,   CALL_WAIT4 },          /* waitpid(pid, status, options) */
-  { 284, CALL_WAITID },
-  { 177, CALL_SIGTIMEDWAIT },
-  { 421, CALL_SIGTIMEDWAIT },   /* rt_sigtimedwait_time64 */
-  { 172, CALL_SET_NAME },
+  { 37,  CALL_KILL, ARG0_ANY, 0 },
+  { 238, CALL_TKILL, ARG0_ANY, 0 },
+  { 270, CALL_TGKILL, ARG0_ANY, 0 },
+  { 178, CALL_SIGQUEUE, ARG0_ANY, 0 },
+  { 335, CALL_TGSIGQUEUE, ARG0_ANY, 0 },
+  { 424, CALL_PIDFD_SEND, ARG0_ANY, 0 },
+  { 114, CALL_WAIT4, ARG0_ANY, 0 },
+  { 7,   CALL_WAIT4, ARG0_ANY, 0 },          /* waitpid(pid, status, options) */
+  { 284, CALL_WAITID, ARG0_ANY, 0 },
+  { 177, CALL_SIGTIMEDWAIT, ARG0_ANY, 0 },
+  { 421, CALL_SIGTIMEDWAIT, ARG0_ANY, 0 },   /* rt_sigtimedwait_time64 */
+  { 172, CALL_SET_NAME, ARG0_EQUALS, PR_SET_NAME },
+  { 120, CALL_NEW_PIDNS, ARG0_HAS_BITS, CLONE_NEWPID },  /* clone */
+  { 310, CALL_NEW_PIDNS, ARG0_HAS_BITS, CLONE_NEWPID },  /* unshare */
+  { 346, CALL_NEW_PIDNS, ARG0_ANY, 0 },                  /* setns */
+  { 435, CALL_CLONE3, ARG0_ANY, 0 },
 };
 #endif
 
@@ -158,6 +186,7 @@ struct _Proc {
   gboolean stopped;       /* stop recorded, continue not yet */
   gboolean exit_recorded;
   int      exit_status;   /* from the last PTRACE_EVENT_EXIT */
+  guint32  pidns;         /* its PID namespace's inode when not ours, else 0 */
 };
 
 typedef struct {
@@ -186,6 +215,14 @@ typedef struct {
   gboolean           launched;
   gboolean           root_done;
   int                root_status;
+
+  /* Inside another PID namespace, the pids a tracee passes to kill() or gets
+   * from wait4() and siginfo are that namespace's numbers.  Once a tracee
+   * makes a namespace (unshare, clone, setns), each new task's numbers are
+   * learned from /proc: pidns inode → (inner pid → our pid). */
+  gboolean           track_pidns;
+  guint32            own_pidns;
+  GHashTable        *pidns_maps;
 
   gint64             last_flush_ns;
   guint              n_pending_sends;  /* sends seen at entry, recorded at exit */
@@ -337,7 +374,7 @@ read_tracee_siginfo (gint32 tid, guint64 addr, gboolean compat, TraceeSiginfo *o
 
 #ifdef NATIVE_ARCH
 
-#define FILTER_MAX 96
+#define FILTER_MAX 128
 
 typedef struct {
   struct sock_filter insns[FILTER_MAX];
@@ -352,10 +389,14 @@ emit (FilterProgram *prog, struct sock_filter insn)
 }
 
 static guint
-arch_block_length (gsize n_calls)
+arch_block_length (const CallNumber *calls, gsize n_calls)
 {
-  /* load nr; (jeq, ret) per plain call; jeq+load+jeq+ret for prctl; ret allow */
-  return 1 + 2 * ((guint) n_calls - 1) + 4 + 1;
+  /* load nr; per call (jeq, ret) or (jeq, load arg0, test, ret trace, ret
+   * allow); ret allow */
+  guint n = 2;
+  for (gsize i = 0; i < n_calls; i++)
+    n += calls[i].arg0_test == ARG0_ANY ? 2 : 5;
+  return n;
 }
 
 static void
@@ -370,21 +411,21 @@ emit_arch_block (FilterProgram *prog, const CallNumber *calls, gsize n_calls)
                                              offsetof (struct seccomp_data, nr)));
   for (gsize i = 0; i < n_calls; i++)
     {
-      if (calls[i].call == CALL_SET_NAME)
-        {
-          g_assert (i == n_calls - 1);
-          emit (prog, (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, calls[i].nr, 0, 3));
-          emit (prog, (struct sock_filter) BPF_STMT (BPF_LD | BPF_W | BPF_ABS, arg0_low));
-          emit (prog, (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, PR_SET_NAME, 0, 1));
-          emit (prog, (struct sock_filter) BPF_STMT (BPF_RET | BPF_K,
-                                                     SECCOMP_RET_TRACE | CALL_SET_NAME));
-        }
-      else
+      const guint32 trace = SECCOMP_RET_TRACE | calls[i].call;
+      if (calls[i].arg0_test == ARG0_ANY)
         {
           emit (prog, (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, calls[i].nr, 0, 1));
-          emit (prog, (struct sock_filter) BPF_STMT (BPF_RET | BPF_K,
-                                                     SECCOMP_RET_TRACE | calls[i].call));
+          emit (prog, (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, trace));
+          continue;
         }
+      /* The accumulator then holds the argument, not the number: this block
+       * ends in a return either way. */
+      const guint16 test = calls[i].arg0_test == ARG0_EQUALS ? BPF_JEQ : BPF_JSET;
+      emit (prog, (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, calls[i].nr, 0, 4));
+      emit (prog, (struct sock_filter) BPF_STMT (BPF_LD | BPF_W | BPF_ABS, arg0_low));
+      emit (prog, (struct sock_filter) BPF_JUMP (BPF_JMP | test | BPF_K, calls[i].arg0_value, 0, 1));
+      emit (prog, (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, trace));
+      emit (prog, (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
     }
   emit (prog, (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 }
@@ -396,16 +437,18 @@ build_filter (FilterProgram *prog)
   emit (prog, (struct sock_filter) BPF_STMT (BPF_LD | BPF_W | BPF_ABS,
                                              offsetof (struct seccomp_data, arch)));
 #ifdef COMPAT_ARCH
-  guint native_len = arch_block_length (G_N_ELEMENTS (native_calls));
+  guint native_len = arch_block_length (native_calls, G_N_ELEMENTS (native_calls));
   emit (prog, (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 0,
                                              (guint8) native_len));
   emit_arch_block (prog, native_calls, G_N_ELEMENTS (native_calls));
   emit (prog, (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, COMPAT_ARCH, 0,
-                                             (guint8) arch_block_length (G_N_ELEMENTS (compat_calls))));
+                                             (guint8) arch_block_length (compat_calls,
+                                                                         G_N_ELEMENTS (compat_calls))));
   emit_arch_block (prog, compat_calls, G_N_ELEMENTS (compat_calls));
 #else
   emit (prog, (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 0,
-                                             (guint8) arch_block_length (G_N_ELEMENTS (native_calls))));
+                                             (guint8) arch_block_length (native_calls,
+                                                                         G_N_ELEMENTS (native_calls))));
   emit_arch_block (prog, native_calls, G_N_ELEMENTS (native_calls));
 #endif
   emit (prog, (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
@@ -435,7 +478,9 @@ classify_call (guint32 arch, guint64 nr, guint64 arg0)
   for (gsize i = 0; i < n; i++)
     if (calls[i].nr == nr)
       {
-        if (calls[i].call == CALL_SET_NAME && (guint32) arg0 != PR_SET_NAME)
+        if (calls[i].arg0_test == ARG0_EQUALS && (guint32) arg0 != calls[i].arg0_value)
+          return CALL_NONE;
+        if (calls[i].arg0_test == ARG0_HAS_BITS && ((guint32) arg0 & calls[i].arg0_value) == 0)
           return CALL_NONE;
         return calls[i].call;
       }
@@ -494,6 +539,57 @@ proc_new (PtraceTracer *self, gint32 tgid, gboolean seccomp)
   return proc;
 }
 
+/* ------------------------------------------------------ PID namespaces */
+
+static void
+track_pid_namespaces (PtraceTracer *self)
+{
+  if (self->track_pidns)
+    return;
+  self->track_pidns = TRUE;
+  self->own_pidns = fs_proc_pid_namespace (getpid ());
+}
+
+/* Learns a new task's number inside its namespace, while it is alive. */
+static void
+learn_inner_pid (PtraceTracer *self, Task *task)
+{
+  Proc *proc = task->proc;
+  if (task->tid == proc->tgid)
+    {
+      guint32 ns = fs_proc_pid_namespace (task->tid);
+      proc->pidns = ns != self->own_pidns ? ns : 0;
+    }
+  if (proc->pidns == 0)
+    return;
+  gint32 inner = fs_proc_innermost_pid (task->tid);
+  if (inner <= 0)
+    return;
+  GHashTable *map = g_hash_table_lookup (self->pidns_maps, GUINT_TO_POINTER (proc->pidns));
+  if (map == NULL)
+    {
+      map = g_hash_table_new (NULL, NULL);
+      g_hash_table_insert (self->pidns_maps, GUINT_TO_POINTER (proc->pidns), map);
+    }
+  /* Kept after the task ends (a wait4 returns the number of a process that
+   * is gone); a reused number replaces it. */
+  g_hash_table_insert (map, GINT_TO_POINTER (inner), GINT_TO_POINTER (task->tid));
+}
+
+/* A pid as observer wrote or read it (kill's target, a negative process
+ * group, wait4's result, si_pid) → ours.  0 and -1 mean the same anywhere. */
+static gint32
+outer_pid (PtraceTracer *self, const Proc *observer, gint32 pid)
+{
+  if (observer->pidns == 0 || pid == 0 || pid == -1 || pid == G_MININT32)
+    return pid;
+  GHashTable *map = g_hash_table_lookup (self->pidns_maps, GUINT_TO_POINTER (observer->pidns));
+  gpointer outer;
+  if (map == NULL || !g_hash_table_lookup_extended (map, GINT_TO_POINTER (ABS (pid)), NULL, &outer))
+    return pid;
+  return pid < 0 ? -GPOINTER_TO_INT (outer) : GPOINTER_TO_INT (outer);
+}
+
 static Task *
 task_new (PtraceTracer *self, gint32 tid, Proc *proc)
 {
@@ -502,6 +598,8 @@ task_new (PtraceTracer *self, gint32 tid, Proc *proc)
   task->proc = proc;
   proc->n_tasks++;
   g_hash_table_replace (self->tasks, GINT_TO_POINTER (tid), task);
+  if (self->track_pidns)
+    learn_inner_pid (self, task);
   return task;
 }
 
@@ -923,6 +1021,16 @@ syscall_entry (PtraceTracer *self, Task *task, CallKind call, gboolean compat,
     case CALL_WAITID:
     case CALL_SIGTIMEDWAIT:
       break;
+    case CALL_NEW_PIDNS:
+      track_pid_namespaces (self);
+      return FALSE;
+    case CALL_CLONE3:
+      {
+        guint64 flags = 0;   /* clone_args.flags comes first */
+        if (read_tracee (task->tid, args[0], &flags, sizeof flags) && (flags & CLONE_NEWPID))
+          track_pid_namespaces (self);
+        return FALSE;
+      }
     case CALL_NONE:
     case CALL_LAST:
     default:
@@ -935,8 +1043,26 @@ syscall_entry (PtraceTracer *self, Task *task, CallKind call, gboolean compat,
   task->compat = (guint8) compat;
   task->entry_ns = now;
   memcpy (task->args, args, sizeof task->args);
-  if (call == CALL_PIDFD_SEND)
-    task->args[0] = (guint64) pidfd_target (task->proc->tgid, (int) args[0]);
+  /* Targets are translated now, while they surely exist.  A pidfd's pid
+   * comes from our /proc, in our numbers already. */
+  switch (call)
+    {
+    case CALL_PIDFD_SEND:
+      task->args[0] = (guint64) pidfd_target (task->proc->tgid, (int) args[0]);
+      break;
+    case CALL_KILL:
+    case CALL_SIGQUEUE:
+    case CALL_TKILL:
+      task->args[0] = (guint64) (gint64) outer_pid (self, task->proc, (gint32) args[0]);
+      break;
+    case CALL_TGKILL:
+    case CALL_TGSIGQUEUE:
+      task->args[0] = (guint64) (gint64) outer_pid (self, task->proc, (gint32) args[0]);
+      task->args[1] = (guint64) (gint64) outer_pid (self, task->proc, (gint32) args[1]);
+      break;
+    default:
+      break;
+    }
   task->blocked = (guint8) call_blocks (call, args);
   if (task->blocked)
     fs_recorder_block (self->recorder, now, task->proc->tgid,
@@ -1021,7 +1147,8 @@ syscall_exit (PtraceTracer *self, Task *task, gint64 rval, gboolean died, gint64
         {
           gint32 status = 0;
           gboolean have = read_tracee (task->tid, a[1], &status, sizeof status);
-          record_reap (self, task, (gint32) rval, status, have, now);
+          record_reap (self, task, outer_pid (self, task->proc, (gint32) rval), status, have,
+                       now);
         }
       break;
     case CALL_WAITID:
@@ -1032,7 +1159,8 @@ syscall_exit (PtraceTracer *self, Task *task, gint64 rval, gboolean died, gint64
             {
               int status = wait_status_from_cld (si.code, si.status);
               if (status >= 0)
-                record_reap (self, task, si.pid, status, TRUE, now);
+                record_reap (self, task, outer_pid (self, task->proc, si.pid), status, TRUE,
+                             now);
             }
         }
       break;
@@ -1041,8 +1169,8 @@ syscall_exit (PtraceTracer *self, Task *task, gint64 rval, gboolean died, gint64
         {
           TraceeSiginfo si = { 0 };
           gboolean have = read_tracee_siginfo (task->tid, a[1], task->compat, &si);
-          record_delivery (self, now, tgid, (int) rval, have ? si.code : 0, si.pid, have,
-                           FS_ACTION_SIGWAIT);
+          record_delivery (self, now, tgid, (int) rval, have ? si.code : 0,
+                           outer_pid (self, task->proc, si.pid), have, FS_ACTION_SIGWAIT);
         }
       break;
     case CALL_SET_NAME:
@@ -1182,7 +1310,7 @@ handle_signal_stop (PtraceTracer *self, Task *task, int signo, gint64 now)
   FsSignalAction action = signal_action (self, task, signo);
 
   record_delivery (self, now, task->proc->tgid, signo, have ? si.si_code : 0,
-                   have ? si.si_pid : 0, have, action);
+                   have ? outer_pid (self, task->proc, si.si_pid) : 0, have, action);
   /* Re-inject exactly what the kernel was about to deliver. */
   resume (self, task, signo, now);
 }
@@ -1372,6 +1500,8 @@ ptrace_create (FsRecorder *recorder, const FsTracerOptions *options, GError **er
   self->procs = g_hash_table_new_full (NULL, NULL, NULL, proc_free);
   self->zombies = g_hash_table_new (NULL, NULL);
   self->early = g_hash_table_new (NULL, NULL);
+  self->pidns_maps = g_hash_table_new_full (NULL, NULL, NULL,
+                                            (GDestroyNotify) g_hash_table_unref);
   self->tick_signal = SIGRTMIN + 6;
   self->last_flush_ns = fs_recorder_now ();
   return self;
@@ -1734,6 +1864,9 @@ ptrace_attach (gpointer data, GPid pid, GError **error)
             }
           if (proc == NULL)
             {
+              if (!self->track_pidns
+                  && fs_proc_pid_namespace (tgid) != fs_proc_pid_namespace (getpid ()))
+                track_pid_namespaces (self);
               proc = proc_new (self, tgid, FALSE);
               fs_recorder_process_new (self->recorder, now, tgid, 0, st.name,
                                        FS_PROCESS_FLAG_ATTACHED);
@@ -1864,6 +1997,7 @@ ptrace_free (gpointer data)
   g_hash_table_destroy (self->procs);
   g_hash_table_destroy (self->zombies);
   g_hash_table_destroy (self->early);
+  g_hash_table_destroy (self->pidns_maps);
   g_free (self);
 }
 

@@ -106,6 +106,13 @@ typedef enum {
   EV_SYS_SETSID_RET,
   EV_SYS_WAIT4,
   EV_SYS_SIGTIMEDWAIT,
+  EV_SYS_CLONE_RET,
+  EV_SYS_CLONE3_RET,
+  EV_SYS_FORK_RET,
+  EV_SYS_VFORK_RET,
+  EV_SYS_CLONE_NEWPID,
+  EV_SYS_UNSHARE_NEWPID,
+  EV_SYS_SETNS,
   N_EVENTS
 } EventKind;
 
@@ -135,6 +142,14 @@ static const struct {
   [EV_SYS_SETSID_RET] = { "syscalls", "sys_exit_setsid", { "ret" } },
   [EV_SYS_WAIT4]      = { "syscalls", "sys_enter_wait4", { "options" } },
   [EV_SYS_SIGTIMEDWAIT] = { "syscalls", "sys_enter_rt_sigtimedwait", { NULL } },
+  /* For PID namespaces (see "PID namespaces" below). */
+  [EV_SYS_CLONE_RET]  = { "syscalls", "sys_exit_clone", { "ret" } },
+  [EV_SYS_CLONE3_RET] = { "syscalls", "sys_exit_clone3", { "ret" } },
+  [EV_SYS_FORK_RET]   = { "syscalls", "sys_exit_fork", { "ret" } },
+  [EV_SYS_VFORK_RET]  = { "syscalls", "sys_exit_vfork", { "ret" } },
+  [EV_SYS_CLONE_NEWPID]   = { "syscalls", "sys_enter_clone", { NULL } },
+  [EV_SYS_UNSHARE_NEWPID] = { "syscalls", "sys_enter_unshare", { NULL } },
+  [EV_SYS_SETNS]      = { "syscalls", "sys_enter_setns", { NULL } },
 };
 
 /* Field indices, in the order of event_specs[].fields. */
@@ -179,6 +194,8 @@ typedef struct {
   gint64   exit_ns;
   char     exec_comm[16];  /* the comm exec set, reported after the exec */
   guint64  birth_seq;    /* order of birth, for waitid's choice of child */
+  guint    pidns;        /* PID namespace: 0 ours, else index + 1 in namespaces */
+  guint    children_pidns;  /* where its new children go (unshare, setns) */
 } Proc;
 
 typedef struct {
@@ -199,7 +216,18 @@ typedef struct {
   gint32   setpgid_pgid;
   /* In a wait or sigwait that blocks (reported as FS_EVENT_BLOCK). */
   gboolean blocked;
+  /* The task it created last, until its clone returns the child's number. */
+  gint32   last_child;
+  gboolean next_child_new_pidns;   /* in clone(CLONE_NEWPID) */
 } Task;
+
+/* A PID namespace of the tree other than ours. */
+typedef struct {
+  GHashTable *inner_to_outer;   /* its numbers → ours */
+  guint32     inode;            /* when known (attached processes), else 0 */
+  gboolean    made_by_tree;     /* its first process is its number 1 */
+  gboolean    has_first;
+} PidNamespace;
 
 /* A generated signal waiting for its delivery, for naming the sender. */
 typedef struct {
@@ -266,6 +294,8 @@ typedef struct {
   gboolean         killed;
   gint64           kill_deadline;
   GHashTable      *suspect;           /* tgid → number of liveness checks it failed */
+  GPtrArray       *namespaces;        /* PidNamespace* */
+  guint32          own_pidns_inode;
   gboolean         debug;             /* FS_TRACEFS_DEBUG: print every record handled */
 } FsTracefsTracer;
 
@@ -877,6 +907,132 @@ pending_oldest_fatal (FsTracefsTracer *self, gint32 tid, gint32 tgid, gint32 *se
   return best_sig;
 }
 
+/* ------------------------------------------------------ PID namespaces */
+
+/* A process inside another PID namespace writes and reads that namespace's
+ * numbers (kill's target, setpgid's and waitid's arguments, wait4's result),
+ * while the tracepoints' own pids are ours.  The tracepoints tell which
+ * number a child has for its parent: clone/fork return it in the parent,
+ * right after task_newtask named the child in our numbers.  A namespace the
+ * tree makes (unshare or clone with CLONE_NEWPID) starts with its first
+ * process as number 1.  So each namespace's numbers are learned from events
+ * alone, with no /proc lookup that a short-lived process would escape. */
+
+static void
+pid_namespace_free (gpointer data)
+{
+  PidNamespace *ns = data;
+  g_hash_table_unref (ns->inner_to_outer);
+  g_free (ns);
+}
+
+static guint
+pid_namespace_new (FsTracefsTracer *self, gboolean made_by_tree, guint32 inode)
+{
+  PidNamespace *ns = g_new0 (PidNamespace, 1);
+  ns->inner_to_outer = g_hash_table_new (NULL, NULL);
+  ns->made_by_tree = made_by_tree;
+  ns->inode = inode;
+  g_ptr_array_add (self->namespaces, ns);
+  return self->namespaces->len;
+}
+
+static PidNamespace *
+pid_namespace_get (FsTracefsTracer *self, guint id)
+{
+  return id > 0 && id <= self->namespaces->len ? g_ptr_array_index (self->namespaces, id - 1)
+                                               : NULL;
+}
+
+static void
+pid_namespace_learn (FsTracefsTracer *self, guint id, gint32 inner, gint32 outer)
+{
+  PidNamespace *ns = pid_namespace_get (self, id);
+  if (ns != NULL && inner > 0)
+    g_hash_table_insert (ns->inner_to_outer, GINT_TO_POINTER (inner), GINT_TO_POINTER (outer));
+}
+
+/* A pid as a task of proc wrote or read it → ours; *known is FALSE when a
+ * number of another namespace could not be translated (pid is returned). */
+static gint32
+outer_pid_known (FsTracefsTracer *self, const Proc *proc, gint32 pid, gboolean *known)
+{
+  *known = TRUE;
+  PidNamespace *ns = proc != NULL ? pid_namespace_get (self, proc->pidns) : NULL;
+  if (ns == NULL || pid == 0 || pid == -1 || pid == G_MININT32)
+    return pid;
+  gpointer outer;
+  if (!g_hash_table_lookup_extended (ns->inner_to_outer, GINT_TO_POINTER (ABS (pid)), NULL, &outer))
+    {
+      *known = FALSE;
+      return pid;
+    }
+  return pid < 0 ? -GPOINTER_TO_INT (outer) : GPOINTER_TO_INT (outer);
+}
+
+static gint32
+outer_pid (FsTracefsTracer *self, gint32 tid, gint32 pid)
+{
+  gboolean known;
+  return outer_pid_known (self, proc_get (self, tgid_of (self, tid)), pid, &known);
+}
+
+/* A new task: which namespace it is in, and number 1 of a new one. */
+static void
+pid_namespace_enter (FsTracefsTracer *self, Task *creator, Proc *creator_proc, Proc *child)
+{
+  guint id = creator_proc != NULL ? creator_proc->children_pidns : 0;
+  if (creator != NULL && creator->next_child_new_pidns)
+    {
+      creator->next_child_new_pidns = FALSE;
+      id = pid_namespace_new (self, TRUE, 0);
+    }
+  child->pidns = child->children_pidns = id;
+  PidNamespace *ns = pid_namespace_get (self, id);
+  if (ns != NULL && ns->made_by_tree && !ns->has_first)
+    {
+      ns->has_first = TRUE;
+      pid_namespace_learn (self, id, 1, child->tgid);
+    }
+}
+
+/* clone/fork returned the number of the task it created last. */
+static void
+handle_clone_return (FsTracefsTracer *self, gint32 tid, void *data)
+{
+  Task *task = task_get (self, tid);
+  if (task == NULL || task->last_child == 0)
+    return;
+  gint64 ret = field_num (self, EV_SYS_CLONE_RET, 0, data);
+  Proc *p = proc_get (self, task->tgid);
+  if (p != NULL && ret > 0 && ret <= G_MAXINT32)
+    pid_namespace_learn (self, p->pidns, (gint32) ret, task->last_child);
+  task->last_child = 0;
+}
+
+/* An attached process may already live in another namespace: /proc tells
+ * which, and its number there, while it runs. */
+static void
+pid_namespace_adopt (FsTracefsTracer *self, Proc *p, gint32 tid)
+{
+  if (tid == p->tgid)
+    {
+      guint32 inode = fs_proc_pid_namespace (tid);
+      p->pidns = 0;
+      if (inode != 0 && inode != self->own_pidns_inode)
+        {
+          for (guint i = 0; i < self->namespaces->len && p->pidns == 0; i++)
+            if (((PidNamespace *) g_ptr_array_index (self->namespaces, i))->inode == inode)
+              p->pidns = i + 1;
+          if (p->pidns == 0)
+            p->pidns = pid_namespace_new (self, FALSE, inode);
+        }
+      p->children_pidns = p->pidns;
+    }
+  if (p->pidns != 0)
+    pid_namespace_learn (self, p->pidns, fs_proc_innermost_pid (tid), tid);
+}
+
 /* ------------------------------------------------------ exits and reaps */
 
 static int
@@ -969,16 +1125,12 @@ reap (FsTracefsTracer *self, gint64 t, gint32 reaper_tid, Proc *child)
   g_hash_table_remove (self->procs, GINT_TO_POINTER (child->tgid));
 }
 
-/* waitid(2) reports the child in user memory we cannot read; infer it from
- * the arguments: the named pid, or the oldest zombie child that matches. */
-static void
-handle_waitid_return (FsTracefsTracer *self, gint64 t, gint32 tid, Task *task)
-{
-  enum { WAITID_P_ALL = 0, WAITID_P_PID = 1, WAITID_P_PGID = 2 };
-  gint32 reaper_tgid = task->tgid;
+enum { WAITID_P_ALL = 0, WAITID_P_PID = 1, WAITID_P_PGID = 2 };
 
-  if ((task->waitid_options & WNOWAIT) || !(task->waitid_options & WEXITED))
-    return;
+/* The oldest zombie child of reaper_tgid that waitid(which, upid) matches. */
+static Proc *
+oldest_zombie_child (FsTracefsTracer *self, gint32 reaper_tgid, int which, gint32 upid)
+{
   Proc *best = NULL;
   GHashTableIter it;
   gpointer value;
@@ -988,14 +1140,24 @@ handle_waitid_return (FsTracefsTracer *self, gint64 t, gint32 tid, Task *task)
       Proc *p = value;
       if (p->state != PROC_ZOMBIE || p->parent != reaper_tgid)
         continue;
-      if (task->waitid_which == WAITID_P_PID && p->tgid != task->waitid_upid)
+      if (which == WAITID_P_PID && p->tgid != upid)
         continue;
-      if (task->waitid_which == WAITID_P_PGID && task->waitid_upid != 0
-          && p->pgid != task->waitid_upid)
+      if (which == WAITID_P_PGID && upid != 0 && p->pgid != upid)
         continue;
       if (best == NULL || p->birth_seq < best->birth_seq)
         best = p;
     }
+  return best;
+}
+
+/* waitid(2) reports the child in user memory we cannot read; infer it from
+ * the arguments: the named pid, or the oldest zombie child that matches. */
+static void
+handle_waitid_return (FsTracefsTracer *self, gint64 t, gint32 tid, Task *task)
+{
+  if ((task->waitid_options & WNOWAIT) || !(task->waitid_options & WEXITED))
+    return;
+  Proc *best = oldest_zombie_child (self, task->tgid, task->waitid_which, task->waitid_upid);
   if (best != NULL)
     reap (self, t, tid, best);
 }
@@ -1012,6 +1174,9 @@ handle_newtask (FsTracefsTracer *self, gint64 t, gint32 parent_tid, void *data, 
 
   if (parent_tgid == 0)
     return;  /* not from our tree (an event from before our filter) */
+  Task *creator = task_get (self, parent_tid);
+  if (creator != NULL)
+    creator->last_child = child;
   if (flags & CLONE_THREAD)
     {
       task_ensure (self, child, parent_tgid);
@@ -1024,6 +1189,7 @@ handle_newtask (FsTracefsTracer *self, gint64 t, gint32 parent_tid, void *data, 
     parent = pp->parent;
   field_str (self, EV_NEWTASK, F_NEWTASK_COMM, data, size, comm, sizeof comm);
   Proc *p = proc_new (self, child, parent);
+  pid_namespace_enter (self, creator, pp, p);
   fs_recorder_process_new (self->recorder, t, child, parent, comm, 0);
   Proc *parent_proc = proc_get (self, parent);
   if (parent_proc != NULL)
@@ -1324,7 +1490,11 @@ handle_wait4_return (FsTracefsTracer *self, gint64 t, gint32 tid, void *data)
 
   if (ret <= 0 || ret > G_MAXINT32)
     return;
-  child = proc_get (self, (gint32) ret);
+  Proc *reaper = proc_get (self, tgid_of (self, tid));
+  gboolean known;
+  child = proc_get (self, outer_pid_known (self, reaper, (gint32) ret, &known));
+  if (!known && (child == NULL || child->state != PROC_ZOMBIE || child->parent != reaper->tgid))
+    child = oldest_zombie_child (self, reaper->tgid, 0, 0);
   /* wait4 also reports stopped and continued children: only zombies go. */
   if (child != NULL && child->state == PROC_ZOMBIE)
     reap (self, t, tid, child);
@@ -1355,7 +1525,7 @@ handle_kill_call (FsTracefsTracer *self, gint64 t, gint32 tid, void *data)
   if (task->in_kill)
     finish_kill (self, tid, task, 0);
   task->in_kill = TRUE;
-  task->kill_pid = (gint32) field_num (self, EV_SYS_KILL, F_KILL_PID, data);
+  task->kill_pid = outer_pid (self, tid, (gint32) field_num (self, EV_SYS_KILL, F_KILL_PID, data));
   task->kill_sig = (gint32) field_num (self, EV_SYS_KILL, F_KILL_SIG, data);
   task->kill_ns = t;
   task->kill_generated = 0;
@@ -1411,10 +1581,12 @@ handle_setpgid_return (FsTracefsTracer *self, gint32 tid, void *data)
 static void
 handle_setsid_return (FsTracefsTracer *self, gint32 tid, void *data)
 {
+  /* The new session and group are the caller's pid (the returned number may
+   * be another namespace's). */
   gint64 ret = field_num (self, EV_SYS_SETSID_RET, 0, data);
   Proc *p = proc_get (self, tgid_of (self, tid));
   if (p != NULL && ret > 0)
-    set_ids (self, p, (gint32) ret, (gint32) ret);
+    set_ids (self, p, p->tgid, p->tgid);
 }
 
 static void
@@ -1489,7 +1661,8 @@ handle_record (FsTracefsTracer *self, const RawRecord *r, void *data, gboolean l
         if (task != NULL)
           {
             task->waitid_which = (gint32) field_num (self, EV_SYS_WAITID, F_WAITID_WHICH, data);
-            task->waitid_upid = (gint32) field_num (self, EV_SYS_WAITID, F_WAITID_UPID, data);
+            task->waitid_upid = outer_pid (self, tid, (gint32) field_num (self, EV_SYS_WAITID,
+                                                                          F_WAITID_UPID, data));
             task->waitid_options = (gint32) field_num (self, EV_SYS_WAITID, F_WAITID_OPTIONS, data);
             if (!(task->waitid_options & WNOHANG))
               block_begin (self, t, tid, FS_BLOCK_WAIT);
@@ -1515,13 +1688,36 @@ handle_record (FsTracefsTracer *self, const RawRecord *r, void *data, gboolean l
         Task *task = task_get (self, tid);
         if (task != NULL)
           {
-            task->setpgid_pid = (gint32) field_num (self, EV_SYS_SETPGID, F_SETPGID_PID, data);
-            task->setpgid_pgid = (gint32) field_num (self, EV_SYS_SETPGID, F_SETPGID_PGID, data);
+            task->setpgid_pid = outer_pid (self, tid, (gint32) field_num (self, EV_SYS_SETPGID,
+                                                                          F_SETPGID_PID, data));
+            task->setpgid_pgid = outer_pid (self, tid, (gint32) field_num (self, EV_SYS_SETPGID,
+                                                                           F_SETPGID_PGID, data));
           }
         break;
       }
     case EV_SYS_SETPGID_RET: handle_setpgid_return (self, tid, data); break;
     case EV_SYS_SETSID_RET:  handle_setsid_return (self, tid, data); break;
+    case EV_SYS_CLONE_RET:
+    case EV_SYS_CLONE3_RET:
+    case EV_SYS_FORK_RET:
+    case EV_SYS_VFORK_RET:
+      handle_clone_return (self, tid, data);
+      break;
+    case EV_SYS_CLONE_NEWPID:
+      {
+        Task *task = task_get (self, tid);
+        if (task != NULL)
+          task->next_child_new_pidns = TRUE;
+        break;
+      }
+    case EV_SYS_UNSHARE_NEWPID:
+    case EV_SYS_SETNS:
+      {
+        Proc *p = proc_get (self, tgid_of (self, tid));
+        if (p != NULL)
+          p->children_pidns = pid_namespace_new (self, kind == EV_SYS_UNSHARE_NEWPID, 0);
+        break;
+      }
     default:
       break;
     }
@@ -1814,6 +2010,26 @@ setup_main_instance (gpointer data)
                    "Cannot set the kill event filters in %s: %s", in->dir, g_strerror (errno));
       return NULL;
     }
+  /* Clone's return matters only in the parent; the namespace calls only
+   * when they make or join a PID namespace. */
+  static const struct { const char *event, *filter; } pidns_filters[] = {
+    { "sys_exit_clone", "ret > 0" },
+    { "sys_exit_clone3", "ret > 0" },
+    { "sys_exit_fork", "ret > 0" },
+    { "sys_exit_vfork", "ret > 0" },
+    { "sys_enter_clone", "clone_flags & 0x20000000" },
+    { "sys_enter_unshare", "unshare_flags & 0x20000000" },
+    { "sys_enter_setns", "flags == 0 || flags & 0x20000000" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (pidns_filters); i++)
+    if (tracefs_event_file_write (in->instance, "syscalls", pidns_filters[i].event, "filter",
+                                  pidns_filters[i].filter) < 0)
+      {
+        g_set_error (&job->error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED,
+                     "Cannot set the filter of %s in %s: %s", pidns_filters[i].event, in->dir,
+                     g_strerror (errno));
+        return NULL;
+      }
   /* The pid filter goes first, so that enabling records only our tree; all
    * events are enabled by one write to set_event. */
   report_timing ("main: options+filters", t0);
@@ -2088,6 +2304,8 @@ tracefs_create (FsRecorder *recorder, const FsTracerOptions *options, GError **e
   self->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                          (GDestroyNotify) g_array_unref);
   self->suspect = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->namespaces = g_ptr_array_new_with_free_func (pid_namespace_free);
+  self->own_pidns_inode = fs_proc_pid_namespace (getpid ());
 
   if (!load_event_formats (self, error)
       || pipe2 (self->wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -2224,6 +2442,7 @@ adopt_existing (FsTracefsTracer *self, gint32 pid, gint32 parent, GString *tids,
   if (comm == NULL || depth > 64)
     return;
   Proc *p = proc_new (self, pid, parent);
+  pid_namespace_adopt (self, p, pid);
   fs_recorder_process_new (self->recorder, t, pid, parent, comm, FS_PROCESS_FLAG_ATTACHED);
   if (read_proc_ids (pid, NULL, &pgid, &sid, NULL))
     set_ids (self, p, pgid, sid);
@@ -2242,6 +2461,7 @@ adopt_existing (FsTracefsTracer *self, gint32 pid, gint32 parent, GString *tids,
       if (tid != pid)
         {
           task_ensure (self, tid, pid);
+          pid_namespace_adopt (self, p, tid);
           fs_recorder_thread_new (self->recorder, t, pid, tid);
         }
       char path[96];
@@ -2541,6 +2761,7 @@ tracefs_free (gpointer data)
   g_clear_pointer (&self->tasks, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->suspect, g_hash_table_unref);
+  g_clear_pointer (&self->namespaces, g_ptr_array_unref);
   g_array_unref (self->raw);
   g_byte_array_unref (self->arena);
   if (self->wake_pipe[0] >= 0)

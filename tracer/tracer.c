@@ -3,6 +3,10 @@
 #include "tracer/tracer.h"
 #include "tracer/tracer-backend.h"
 
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct _FsTracer {
@@ -180,4 +184,43 @@ fs_tracer_request_stop (FsTracer *self)
 {
   if (self != NULL)
     self->backend->request_stop (self->state);
+}
+
+guint32
+fs_proc_pid_namespace (gint32 tid)
+{
+  char path[64];
+  struct stat st;
+  g_snprintf (path, sizeof path, "/proc/%d/ns/pid", tid);
+  return stat (path, &st) == 0 ? (guint32) st.st_ino : 0;
+}
+
+gint32
+fs_proc_innermost_pid (gint32 tid)
+{
+  char path[64], buf[4096];
+  g_snprintf (path, sizeof path, "/proc/%d/status", tid);
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  ssize_t n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  const char *v = strstr (buf, "\nNSpid:");
+  if (v == NULL)
+    return 0;
+  v += strlen ("\nNSpid:");
+  gint32 inner = 0;
+  for (;;)
+    {
+      char *end = NULL;
+      long number = strtol (v, &end, 10);
+      if (end == v)
+        break;
+      inner = (gint32) number;
+      v = end;
+    }
+  return inner;
 }
