@@ -603,6 +603,10 @@ print_meta (ShowContext *ctx, const char *path)
     fprintf (ctx->out, "  %sWARNING: the tracer lost %" G_GUINT64_FORMAT " event%s; the trace is incomplete%s\n",
              fs_cli_style (FS_CLI_STYLE_RED), meta->lost_events, meta->lost_events == 1 ? "" : "s",
              fs_cli_style (FS_CLI_STYLE_RESET));
+  if (g_hash_table_contains (meta->extra, FS_META_LOST_OUTSIDE_SIGNALS))
+    fprintf (ctx->out, "  note: %s records of other processes' signals were dropped while "
+             "recording; signals sent into the trace from outside it may be missing\n",
+             (const char *) g_hash_table_lookup (meta->extra, FS_META_LOST_OUTSIDE_SIGNALS));
   if (meta->truncated)
     fprintf (ctx->out, "  %sWARNING: the file was truncated; events after the cut are missing%s\n",
              fs_cli_style (FS_CLI_STYLE_RED), fs_cli_style (FS_CLI_STYLE_RESET));

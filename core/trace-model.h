@@ -201,6 +201,10 @@ typedef struct {
   GHashTable *extra;      /* other string→string metadata; owned */
 } FsTraceMeta;
 
+/* An extra: how many records of signals sent by processes outside the trace
+ * (watched for those sent into it) the tracer dropped. */
+#define FS_META_LOST_OUTSIDE_SIGNALS "lost_outside_signals"
+
 #define FS_TYPE_TRACE (fs_trace_get_type ())
 G_DECLARE_FINAL_TYPE (FsTrace, fs_trace, FS, TRACE, GObject)
 

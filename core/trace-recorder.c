@@ -541,6 +541,18 @@ fs_recorder_add_lost (FsRecorder *self, guint64 n_lost)
   g_mutex_unlock (&self->lock);
 }
 
+void
+fs_recorder_add_lost_outside (FsRecorder *self, guint64 n_lost)
+{
+  g_mutex_lock (&self->lock);
+  FsTraceMeta *meta = fs_trace_get_meta (self->trace);
+  const char *old = g_hash_table_lookup (meta->extra, FS_META_LOST_OUTSIDE_SIGNALS);
+  guint64 total = (old != NULL ? g_ascii_strtoull (old, NULL, 10) : 0) + n_lost;
+  g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, total);
+  fs_trace_meta_set_extra (self->trace, FS_META_LOST_OUTSIDE_SIGNALS, text);
+  g_mutex_unlock (&self->lock);
+}
+
 /* ----------------------------------------------------------- flushing */
 
 static gint

@@ -82,6 +82,11 @@ void         fs_recorder_block          (FsRecorder *self, gint64 t_ns, gint32 p
                                          FsBlockReason reason, guint32 line);
 void         fs_recorder_unblock        (FsRecorder *self, gint64 t_ns, gint32 pid);
 void         fs_recorder_add_lost       (FsRecorder *self, guint64 n_lost);
+/* Records of other processes' signals (watched for those sent into the
+ * trace from outside it) that a tracer dropped: some signals from outside
+ * may be missing, while the traced processes' own events are complete.
+ * Kept in the meta extra "lost_outside_signals". */
+void         fs_recorder_add_lost_outside (FsRecorder *self, guint64 n_lost);
 
 /* Moves events older than the reorder window (all of them when all is TRUE)
  * into the trace in time order, syncs the writer and calls the consumer.

@@ -155,6 +155,20 @@ test_threads_from_many_producers (void)
     g_assert_cmpint (fs_trace_event (trace, i - 1)->t_ns, <=, fs_trace_event (trace, i)->t_ns);
 }
 
+/* The tree's own losses and other processes' dropped signals stay apart. */
+static void
+test_lost_counts (void)
+{
+  g_autoptr (FsTrace) trace = fs_trace_new ();
+  g_autoptr (FsRecorder) rec = fs_recorder_new (trace, 0);
+  fs_recorder_add_lost_outside (rec, 7);
+  fs_recorder_add_lost_outside (rec, 5);
+  fs_recorder_add_lost (rec, 2);
+  FsTraceMeta *meta = fs_trace_get_meta (trace);
+  g_assert_cmpuint (meta->lost_events, ==, 2);
+  g_assert_cmpstr (g_hash_table_lookup (meta->extra, FS_META_LOST_OUTSIDE_SIGNALS), ==, "12");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -163,5 +177,6 @@ main (int argc, char **argv)
   g_test_add_func ("/FsRecorder/reorder-window", test_reorder_window);
   g_test_add_func ("/FsRecorder/idle-flush-uses-the-clock", test_idle_flush_uses_the_clock);
   g_test_add_func ("/FsRecorder/unordered-producer", test_threads_from_many_producers);
+  g_test_add_func ("/FsRecorder/lost-counts", test_lost_counts);
   return g_test_run ();
 }

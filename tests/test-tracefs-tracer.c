@@ -603,11 +603,12 @@ dead_or_zombie (GPid pid)
   return close_paren != NULL && close_paren[1] == ' ' && close_paren[2] == 'Z';
 }
 
-/* A `forkscope-cli record --tracer=tracefs` of a shell that writes its pid
- * and execs `sleep 30`.  FALSE (test skipped) when it cannot run here. */
+/* A `forkscope-cli record --tracer=tracefs` of a shell that starts a
+ * background `sleep 30`, writes both pids and execs `sleep 30`.  FALSE (test
+ * skipped) when it cannot run here. */
 typedef struct {
   char *dir, *out, *pid_file;
-  GPid recorder, sleeper;
+  GPid recorder, sleeper, grandchild;
 } CliRecording;
 
 static gboolean
@@ -629,9 +630,10 @@ cli_recording_start (CliRecording *rec)
   g_assert_no_error (error);
   rec->out = g_build_filename (rec->dir, "t.fstrace", NULL);
   rec->pid_file = g_build_filename (rec->dir, "pid", NULL);
-  /* The sleep writes its pid first, so that we can check it is gone after. */
+  /* The pids are written first, so that we can check they are gone after. */
   const char *argv[] = { cli, "record", "-q", "--tracer=tracefs", "-o", rec->out, "--", "/bin/sh",
-                         "-c", "echo $$ > \"$0\"; exec sleep 30", rec->pid_file, NULL };
+                         "-c", "sleep 30 & echo $$ $! > \"$0.new\"; mv \"$0.new\" \"$0\"; "
+                         "exec sleep 30", rec->pid_file, NULL };
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
                                 &rec->recorder, &error));
   g_assert_no_error (error);
@@ -640,8 +642,11 @@ cli_recording_start (CliRecording *rec)
   for (int i = 0; i < 500 && !g_file_get_contents (rec->pid_file, &pid_text, NULL, NULL); i++)
     g_usleep (10 * 1000);
   g_assert_nonnull (pid_text);
-  rec->sleeper = (GPid) g_ascii_strtoll (pid_text, NULL, 10);
+  char *end = NULL;
+  rec->sleeper = (GPid) g_ascii_strtoll (pid_text, &end, 10);
+  rec->grandchild = (GPid) g_ascii_strtoll (end, NULL, 10);
   g_assert_cmpint (rec->sleeper, >, 0);
+  g_assert_cmpint (rec->grandchild, >, 0);
   return TRUE;
 }
 
@@ -659,8 +664,10 @@ cli_recording_clear (CliRecording *rec)
 static void
 test_cli_sigkill (void)
 {
-  /* forkscope killed outright: the recorded command must not outlive it
-   * (ptrace has EXITKILL), and its instances are stale for the next start. */
+  /* forkscope killed outright: neither the recorded command nor what it
+   * forked may outlive it (ptrace has EXITKILL; here the command has
+   * PDEATHSIG and its cgroup a guardian), and its instances are stale for
+   * the next start. */
   CliRecording rec;
   if (!cli_recording_start (&rec))
     return;
@@ -668,12 +675,16 @@ test_cli_sigkill (void)
   g_assert_cmpint (kill (rec.recorder, SIGKILL), ==, 0);
   int status = -1;
   g_assert_cmpint (waitpid (rec.recorder, &status, 0), ==, rec.recorder);
-  gboolean dead = FALSE;
-  for (int i = 0; i < 200 && !(dead = dead_or_zombie (rec.sleeper)); i++)
-    g_usleep (10 * 1000);
-  if (!dead)
-    kill (rec.sleeper, SIGKILL);
-  g_assert_true (dead);
+  GPid left[] = { rec.sleeper, rec.grandchild };
+  for (gsize k = 0; k < G_N_ELEMENTS (left); k++)
+    {
+      gboolean dead = FALSE;
+      for (int i = 0; i < 300 && !(dead = dead_or_zombie (left[k])); i++)
+        g_usleep (10 * 1000);
+      if (!dead)
+        kill (left[k], SIGKILL);
+      g_assert_true (dead);
+    }
   /* The dead recorder's instances are stale now: the next start removes them. */
   fs_tracefs_remove_stale_instances ();
   g_assert_true (instances_of_gone (rec.recorder));
@@ -695,6 +706,12 @@ test_cli_sigterm (void)
   g_assert_true (instances_of_gone (rec.recorder));
   g_assert_cmpint (kill (rec.sleeper, 0), ==, -1);
   g_assert_cmpint (errno, ==, ESRCH);
+  gboolean grandchild_dead = FALSE;
+  for (int i = 0; i < 300 && !(grandchild_dead = dead_or_zombie (rec.grandchild)); i++)
+    g_usleep (10 * 1000);
+  if (!grandchild_dead)
+    kill (rec.grandchild, SIGKILL);
+  g_assert_true (grandchild_dead);
 
   /* The trace is complete up to the kill. */
   g_autofree char *warning = NULL;

@@ -41,6 +41,7 @@
  *   that signal for that thread or process that the kernel queued.
  */
 #include "tracer/tracer-backend.h"
+#include "tracer/process-guard.h"
 #include "tracer/tracefs-tracer.h"
 
 #include <errno.h>
@@ -73,7 +74,7 @@
 #define STATS_INTERVAL_NS     (500 * G_GINT64_CONSTANT (1000000))
 #define LIVENESS_INTERVAL_NS  (1000 * G_GINT64_CONSTANT (1000000))
 #define KILL_GRACE_NS         (2000 * G_GINT64_CONSTANT (1000000))
-#define EXT_BUFFER_KB         256
+#define EXT_BUFFER_KB         1024
 
 /* enum trace_signal_result in include/trace/events/signal.h */
 enum {
@@ -295,6 +296,7 @@ typedef struct {
   gint64           kill_deadline;
   GHashTable      *suspect;           /* tgid → number of liveness checks it failed */
   GPtrArray       *namespaces;        /* PidNamespace* */
+  FsProcessGuard  *guard;             /* a launched command's cgroup */
   guint32          own_pidns_inode;
   gboolean         debug;             /* FS_TRACEFS_DEBUG: print every record handled */
 } FsTracefsTracer;
@@ -1945,12 +1947,21 @@ update_lost (FsTracefsTracer *self)
         {
           guint64 delta = lost - all[i]->lost_seen;
           all[i]->lost_seen = lost;
-          fs_recorder_add_lost (self->recorder, delta);
-          if (!self->options.quiet)
+          /* The outside instance sees every other process's signals: what
+           * it drops is mostly other people's traffic (another recording's
+           * storm), so it is kept apart from the tree's own losses. */
+          if (all[i] == &self->ext)
+            fs_recorder_add_lost_outside (self->recorder, delta);
+          else
+            fs_recorder_add_lost (self->recorder, delta);
+          if (!self->options.quiet && all[i] == &self->ext)
+            g_printerr ("forkscope: note: %" G_GUINT64_FORMAT " records of other processes' "
+                        "signals were dropped; signals sent into the tree from outside it may be "
+                        "missing\n", delta);
+          else if (!self->options.quiet)
             g_printerr ("forkscope: warning: the tracefs ring buffer lost %" G_GUINT64_FORMAT
-                        " events%s; try a larger --buffer-size (now %s KiB per CPU)\n",
-                        delta, all[i] == &self->ext ? " of outside senders" : "",
-                        self->options.buffer_size_kb > 0 ? "custom" : "default");
+                        " events; try a larger --buffer-size (now %s KiB per CPU)\n",
+                        delta, self->options.buffer_size_kb > 0 ? "custom" : "default");
         }
     }
 }
@@ -2339,6 +2350,18 @@ tracefs_launch (gpointer data, const FsLaunch *launch, GPid *pid_out, GError **e
       return FALSE;
     }
 
+  /* The command's descendants must not outlive forkscope either (scenario
+   * runs have their launcher for that). */
+  if (launch->child_main == NULL)
+    {
+      g_autoptr (GError) guard_error = NULL;
+      fs_process_guard_remove_stale ();
+      self->guard = fs_process_guard_new (&guard_error);
+      if (self->guard == NULL)
+        g_debug ("tracefs: no process guard (%s): only the command itself ends with forkscope",
+                 guard_error->message);
+    }
+
   pid_t recorder_pid = getpid ();
   pid_t child = fork ();
   if (child < 0)
@@ -2376,7 +2399,8 @@ tracefs_launch (gpointer data, const FsLaunch *launch, GPid *pid_out, GError **e
           _exit (0);
         }
       /* Like ptrace's EXITKILL: a recorded command does not outlive a
-       * forkscope that was killed (scenario runs have their launcher). */
+       * forkscope that was killed, nor does what it forks (the guard). */
+      fs_process_guard_join (self->guard);
       prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
       if (getppid () != recorder_pid)
         _exit (127);
@@ -2751,6 +2775,7 @@ tracefs_free (gpointer data)
       while (waitpid (self->root, &status, 0) < 0 && errno == EINTR)
         ;
     }
+  g_clear_pointer (&self->guard, fs_process_guard_free);
   if (self->kbuf != NULL)
     kbuffer_free (self->kbuf);
   g_free (self->page);

@@ -352,6 +352,12 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (meta->lost_events > 0)
     g_string_append_printf (warnings, "%sThe tracer lost %" G_GUINT64_FORMAT " events while recording.",
                             warnings->len > 0 ? " " : "", meta->lost_events);
+  if (g_hash_table_contains (meta->extra, FS_META_LOST_OUTSIDE_SIGNALS))
+    g_string_append_printf (warnings, "%sSignals sent into this trace from outside it may be "
+                            "missing (the tracer dropped %s records of other processes' signals).",
+                            warnings->len > 0 ? " " : "",
+                            (const char *) g_hash_table_lookup (meta->extra,
+                                                                FS_META_LOST_OUTSIDE_SIGNALS));
   if (warnings->len > 0)
     show_banner (self, BANNER_WARNING, warnings->str);
   else
