@@ -519,6 +519,30 @@ fs_tracefs_remove_stale_instances (void)
   return n_removed;
 }
 
+static gboolean remove_instances_detached (const char *const *dirs);
+
+/* The stale instances go in the background too: removing one waits for the
+ * kernel for tens of milliseconds (longer when a dead forkscope's own
+ * detached remover is at it), and our recording does not need them gone. */
+static void
+remove_stale_instances_detached (void)
+{
+  g_auto (GStrv) names = fs_tracefs_list_instances ();
+  const char *root = tracefs_tracing_dir ();
+  g_autoptr (GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
+  for (char **n = names; root != NULL && *n != NULL; n++)
+    {
+      pid_t pid;
+      if (parse_instance_pid (*n, &pid) && kill (pid, 0) < 0 && errno == ESRCH)
+        g_ptr_array_add (dirs, g_build_filename (root, "instances", *n, NULL));
+    }
+  if (dirs->len == 0)
+    return;
+  g_ptr_array_add (dirs, NULL);
+  if (!remove_instances_detached ((const char *const *) dirs->pdata))
+    fs_tracefs_remove_stale_instances ();
+}
+
 /* ------------------------------------------------------------ probing */
 
 static gboolean
@@ -1769,7 +1793,7 @@ instance_clear (Instance *in)
  * if it were killed, the next start removes the instances as stale (they
  * are named after our pid).  Returns FALSE when it could not be started. */
 static gboolean
-remove_instances_detached (const char *main_dir, const char *ext_dir)
+remove_instances_detached (const char *const *dirs)
 {
   /* vfork: the middle process runs at once on our CPU while we wait, instead
    * of queueing behind the machine's load; it only forks the real helper
@@ -1785,11 +1809,8 @@ remove_instances_detached (const char *main_dir, const char *ext_dir)
       /* Hold none of our descriptors: a pipe on our stdout would make a
        * shell's $(forkscope …) wait for the removal. */
       syscall (SYS_close_range, 0U, ~0U, 0U);
-      const char *dirs[2] = { ext_dir, main_dir };
-      for (int i = 0; i < 2; i++)
+      for (int i = 0; dirs[i] != NULL; i++)
         {
-          if (dirs[i] == NULL)
-            continue;
           /* EBUSY while a reader of ours is still being closed. */
           for (int attempt = 0; attempt < 200 && rmdir (dirs[i]) < 0 && errno == EBUSY; attempt++)
             {
@@ -2115,7 +2136,7 @@ instances_setup (FsTracefsTracer *self, const char *pids, GError **error)
 
   if (fs_tracefs_tracing_dir (error) == NULL)
     return FALSE;
-  fs_tracefs_remove_stale_instances ();
+  remove_stale_instances_detached ();
 
   self->instances_up = TRUE;  /* from now on, free() removes what exists */
 
@@ -2730,7 +2751,13 @@ tracefs_run (gpointer data, int *root_status, GError **error)
       instance_release (&self->main, FALSE);
       instance_release (&self->ext, FALSE);
       report_timing ("closed readers", t_run);
-      if (!remove_instances_detached (main_dir, ext_dir))
+      const char *dirs[3] = { NULL, NULL, NULL };
+      int n_dirs = 0;
+      if (ext_dir != NULL)
+        dirs[n_dirs++] = ext_dir;
+      if (main_dir != NULL)
+        dirs[n_dirs++] = main_dir;
+      if (!remove_instances_detached (dirs))
         {
           rmdir (ext_dir);
           rmdir (main_dir);
