@@ -774,6 +774,77 @@ test_attach (void)
   g_assert_true (instances_of_gone (getpid ()));
 }
 
+/* Attaching to a process that forks all the time: the children forked while
+ * the filter was being set up are found by a second walk, so every child the
+ * loop logged is in the trace. */
+static void
+test_attach_forking (void)
+{
+  if (!need_root ())
+    return;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("forkscope-attach-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *log = g_build_filename (dir, "children", NULL);
+  g_autofree char *stop = g_build_filename (dir, "stop", NULL);
+  /* Each child lives 5 s, so none is gone before the attach ends; one every
+   * few milliseconds, so that several are born while the filter is set up
+   * (20-30 ms) and none is lost to a full ring buffer. */
+  const char *argv[] = { "/bin/sh", "-c",
+                         "while [ ! -e \"$1\" ]; do sleep 5 & echo $! >> \"$0\"; sleep 0.002; done; "
+                         "kill $(cat \"$0\") 2>/dev/null; wait",
+                         log, stop, NULL };
+  GPid target;
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &target, &error));
+  g_assert_no_error (error);
+  g_usleep (30 * 1000);
+
+  g_autoptr (FsTrace) trace = fs_trace_new ();
+  FsRecorder *rec = fs_recorder_new (trace, fs_recorder_now ());
+  FsTracerOptions options = { .quiet = TRUE };
+  FsTracer *tracer = fs_tracer_new (FS_TRACER_TRACEFS, rec, &options, &error);
+  g_assert_no_error (error);
+  g_assert_true (fs_tracer_attach (tracer, target, &error));
+  g_assert_no_error (error);
+  g_usleep (100 * 1000);
+  g_assert_true (g_file_set_contents (stop, "", 0, &error));
+  int root_status = -1;
+  g_assert_true (fs_tracer_run (tracer, &root_status, &error));
+  g_assert_no_error (error);
+  fs_tracer_free (tracer);
+  fs_recorder_free (rec);
+  int status;
+  g_assert_cmpint (waitpid (target, &status, 0), ==, target);
+  g_assert_true (fs_trace_finish (trace, &error));
+
+  g_autofree char *pids = NULL;
+  g_assert_true (g_file_get_contents (log, &pids, NULL, &error));
+  g_auto (GStrv) lines = g_strsplit (pids, "\n", -1);
+  g_autoptr (GHashTable) traced = g_hash_table_new (NULL, NULL);
+  /* Each once: a child both found by the walk and followed is one process. */
+  for (guint i = 0; i < fs_trace_n_processes (trace); i++)
+    g_assert_true (g_hash_table_add (traced, GINT_TO_POINTER (fs_trace_process (trace, i)->pid)));
+  guint n_children = 0, n_missing = 0;
+  for (char **l = lines; *l != NULL; l++)
+    if (**l != '\0')
+      {
+        n_children++;
+        if (!g_hash_table_contains (traced, GINT_TO_POINTER (atoi (*l))))
+          {
+            g_test_message ("child %s (#%u) is not in the trace", *l, n_children);
+            n_missing++;
+          }
+      }
+  g_test_message ("%u children, %u missing, %" G_GUINT64_FORMAT " events lost", n_children,
+                  n_missing, fs_trace_get_meta (trace)->lost_events);
+  g_assert_cmpuint (n_children, >, 5);
+  g_assert_cmpuint (n_missing, ==, 0);
+  g_unlink (log);
+  g_unlink (stop);
+  g_rmdir (dir);
+}
+
 /* ---- without root */
 
 /* In a child that dropped root: what fs_tracer_new() says.  0 when right. */
@@ -880,6 +951,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tracefs/sigwait-waitid-threads-group", test_sigwait_waitid_threads_group);
   g_test_add_func ("/tracefs/outside-sender", test_outside_sender);
   g_test_add_func ("/tracefs/pid-namespace", test_pid_namespace);
+  g_test_add_func ("/tracefs/attach-forking", test_attach_forking);
   g_test_add_func ("/tracefs/top-level-untouched", test_top_level_untouched);
   g_test_add_func ("/tracefs/stale-instances", test_stale_instances);
   g_test_add_func ("/tracefs/sigterm-cleans-up", test_sigterm_cleans_up);

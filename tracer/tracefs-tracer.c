@@ -195,6 +195,7 @@ typedef struct {
   gint64   exit_ns;
   char     exec_comm[16];  /* the comm exec set, reported after the exec */
   guint64  birth_seq;    /* order of birth, for waitid's choice of child */
+  gboolean walked;       /* found by the /proc walk after the filter was on */
   guint    pidns;        /* PID namespace: 0 ours, else index + 1 in namespaces */
   guint    children_pidns;  /* where its new children go (unshare, setns) */
 } Proc;
@@ -1205,8 +1206,17 @@ handle_newtask (FsTracefsTracer *self, gint64 t, gint32 parent_tid, void *data, 
     creator->last_child = child;
   if (flags & CLONE_THREAD)
     {
+      if (task_get (self, child) != NULL && tgid_of (self, child) == parent_tgid)
+        return;   /* found by the second /proc walk of an attach already */
       task_ensure (self, child, parent_tgid);
       fs_recorder_thread_new (self->recorder, t, parent_tgid, child);
+      return;
+    }
+  Proc *known = proc_get (self, child);
+  if (known != NULL && known->walked && known->state == PROC_ALIVE)
+    {
+      /* Forked as the filter came on: the walk after it found it first. */
+      known->walked = FALSE;
       return;
     }
   Proc *pp = proc_get (self, parent_tgid);
@@ -2478,7 +2488,8 @@ tracefs_launch (gpointer data, const FsLaunch *launch, GPid *pid_out, GError **e
 /* Adds pid and, recursively, its children (from /proc/PID/task/TID/children)
  * to the recorder and our tables; appends every tid to tids. */
 static void
-adopt_existing (FsTracefsTracer *self, gint32 pid, gint32 parent, GString *tids, guint depth)
+adopt_existing (FsTracefsTracer *self, gint32 pid, gint32 parent, GString *tids, GArray *adopted,
+                guint depth)
 {
   g_autofree char *comm = read_proc_comm (pid);
   gint32 pgid = 0, sid = 0;
@@ -2489,6 +2500,11 @@ adopt_existing (FsTracefsTracer *self, gint32 pid, gint32 parent, GString *tids,
   Proc *p = proc_new (self, pid, parent);
   pid_namespace_adopt (self, p, pid);
   fs_recorder_process_new (self->recorder, t, pid, parent, comm, FS_PROCESS_FLAG_ATTACHED);
+  if (adopted != NULL)
+    {
+      p->walked = TRUE;
+      g_array_append_val (adopted, pid);
+    }
   if (read_proc_ids (pid, NULL, &pgid, &sid, NULL))
     set_ids (self, p, pgid, sid);
 
@@ -2524,8 +2540,81 @@ adopt_existing (FsTracefsTracer *self, gint32 pid, gint32 parent, GString *tids,
         }
     }
   for (guint i = 0; i < children->len; i++)
-    adopt_existing (self, g_array_index (children, gint32, i), pid, tids, depth + 1);
+    adopt_existing (self, g_array_index (children, gint32, i), pid, tids, adopted, depth + 1);
   g_array_unref (children);
+}
+
+/* The kernel has no atomic way to say "this tree": a task forked between
+ * the /proc walk and the filter coming on is followed by nobody.  So, once
+ * the filter is on, the processes in walk are walked again: a child or
+ * thread we do not know is adopted (if it was in fact forked later and
+ * followed, its birth event meets a known task and is dropped) and added to
+ * the filters.  Returns the processes adopted, whose own children may have
+ * been missed the same way until they joined the filter. */
+static GArray *
+adopt_missed (FsTracefsTracer *self, GArray *walk)
+{
+  g_autoptr (GString) tids = g_string_new (NULL);
+  GArray *adopted = g_array_new (FALSE, FALSE, sizeof (gint32));
+  gint64 t = fs_recorder_now ();
+
+  for (guint i = 0; i < walk->len; i++)
+    {
+      gint32 pid = g_array_index (walk, gint32, i);
+      Proc *p = proc_get (self, pid);
+      if (p == NULL || p->state != PROC_ALIVE)
+        continue;
+      char dir[64];
+      g_snprintf (dir, sizeof dir, "/proc/%d/task", pid);
+      g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+      const char *name;
+      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+        {
+          gint32 tid = (gint32) g_ascii_strtoll (name, NULL, 10);
+          if (tid <= 0)
+            continue;
+          if (task_get (self, tid) == NULL)
+            {
+              task_ensure (self, tid, pid);
+              pid_namespace_adopt (self, p, tid);
+              fs_recorder_thread_new (self->recorder, t, pid, tid);
+              g_string_append_printf (tids, "%d ", tid);
+            }
+          char path[96];
+          g_autofree char *list = NULL;
+          g_snprintf (path, sizeof path, "/proc/%d/task/%d/children", pid, tid);
+          if (!g_file_get_contents (path, &list, NULL, NULL))
+            continue;
+          g_auto (GStrv) parts = g_strsplit (list, " ", -1);
+          for (char **c = parts; *c != NULL; c++)
+            {
+              gint32 child = (gint32) g_ascii_strtoll (*c, NULL, 10);
+              if (child > 0 && proc_get (self, child) == NULL)
+                adopt_existing (self, child, pid, tids, adopted, 0);
+            }
+        }
+    }
+  if (tids->len == 0)
+    return adopted;
+  /* Appended (no O_TRUNC): the filters keep what they have. */
+  const struct { Instance *in; const char *file; } filters[] = {
+    { &self->main, "set_event_pid" },
+    { &self->ext, "set_event_notrace_pid" },
+  };
+  g_auto (GStrv) each = g_strsplit (g_strstrip (tids->str), " ", -1);
+  for (gsize i = 0; i < G_N_ELEMENTS (filters); i++)
+    {
+      int fd = tracefs_instance_file_open (filters[i].in->instance, filters[i].file,
+                                           O_WRONLY | O_APPEND | O_CLOEXEC);
+      if (fd < 0)
+        continue;
+      for (char **tid = each; *tid != NULL; tid++)
+        if (**tid != '\0' && write (fd, *tid, strlen (*tid)) < 0)
+          g_warning ("tracefs: cannot add %s to %s: %s", *tid, filters[i].file,
+                     g_strerror (errno));
+      close (fd);
+    }
+  return adopted;
 }
 
 static gboolean
@@ -2550,16 +2639,31 @@ tracefs_attach (gpointer data, GPid pid, GError **error)
   self->attached = TRUE;
   self->root = pid;
   g_autoptr (GString) tids = g_string_new (NULL);
-  adopt_existing (self, pid, 0, tids, 0);
+  adopt_existing (self, pid, 0, tids, NULL, 0);
   if (tids->len == 0)
     {
       g_set_error (error, FS_TRACER_ERROR, FS_TRACER_ERROR_FAILED,
                    "Cannot attach to pid %d: it vanished", pid);
       return FALSE;
     }
-  /* A child forked between the /proc walk and the filter is missed; the
-   * kernel has no atomic way to say "this tree". */
-  return instances_setup (self, tids->str, error);
+  if (!instances_setup (self, tids->str, error))
+    return FALSE;
+  /* Everything found by the first walk; then what the previous round
+   * adopted, until a round adopts nothing. */
+  GArray *walk = g_array_new (FALSE, FALSE, sizeof (gint32));
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init (&it, self->procs);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    g_array_append_val (walk, ((Proc *) value)->tgid);
+  for (int round = 0; round < 16 && walk->len > 0; round++)
+    {
+      GArray *adopted = adopt_missed (self, walk);
+      g_array_unref (walk);
+      walk = adopted;
+    }
+  g_array_unref (walk);
+  return TRUE;
 }
 
 static void
