@@ -8,6 +8,7 @@
  */
 #include "scenario-engine.h"
 #include "trace-model.h"
+#include "proc-files.h"
 
 #include <gio/gio.h>
 #include <dirent.h>
@@ -993,17 +994,6 @@ run_reaper (FsEngine *e)
 }
 
 static gboolean
-write_file (const char *path, const char *text)
-{
-  int fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return FALSE;
-  gboolean ok = write (fd, text, strlen (text)) == (ssize_t) strlen (text);
-  close (fd);
-  return ok;
-}
-
-static gboolean
 enter_namespace (FsEngine *e)
 {
   if (e->options.no_namespace)
@@ -1019,54 +1009,11 @@ enter_namespace (FsEngine *e)
     return FALSE;
   char map[64];
   snprintf (map, sizeof map, "%u %u 1\n", (unsigned) uid, (unsigned) uid);
-  write_file ("/proc/self/uid_map", map);
-  write_file ("/proc/self/setgroups", "deny");
+  fs_proc_write_file ("/proc/self/uid_map", map);
+  fs_proc_write_file ("/proc/self/setgroups", "deny");
   snprintf (map, sizeof map, "%u %u 1\n", (unsigned) gid, (unsigned) gid);
-  write_file ("/proc/self/gid_map", map);
+  fs_proc_write_file ("/proc/self/gid_map", map);
   return TRUE;
-}
-
-/* Reads a small /proc file into buf, NUL-terminated; async-signal-safe (the
- * launcher calls it after fork).  Returns the length, or -1. */
-static ssize_t
-read_proc_file (const char *path, char *buf, size_t size)
-{
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return -1;
-  ssize_t n = read (fd, buf, size - 1);
-  close (fd);
-  if (n <= 0)
-    return -1;
-  buf[n] = '\0';
-  return n;
-}
-
-/* The last number of an NSpid line (the pid in the process's own
- * namespace) and how many numbers it has (its namespace's depth + 1). */
-static gint32
-innermost_pid_of (const char *status_path, int *depth)
-{
-  char buf[2048];
-  *depth = 0;
-  if (read_proc_file (status_path, buf, sizeof buf) < 0)
-    return 0;
-  const char *v = strstr (buf, "\nNSpid:");
-  if (v == NULL)
-    return 0;
-  v += strlen ("\nNSpid:");
-  gint32 inner = 0;
-  for (;;)
-    {
-      char *end = NULL;
-      long n = strtol (v, &end, 10);
-      if (end == v)
-        break;
-      inner = (gint32) n;
-      (*depth)++;
-      v = end;
-    }
-  return inner;
 }
 
 /* The host's pid for a pid of this run's namespace, from the host's /proc
@@ -1079,7 +1026,7 @@ host_pid (FsEngine *e, gint32 inner)
   if (inner == e->self_inner)
     return e->self_outer;
   int own_depth;
-  innermost_pid_of ("/proc/self/status", &own_depth);
+  fs_proc_innermost_pid ("/proc/self/status", &own_depth);
   int dir = open ("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0)
     return inner;
@@ -1098,7 +1045,7 @@ host_pid (FsEngine *e, gint32 inner)
         char path[64];
         snprintf (path, sizeof path, "/proc/%ld/status", pid);
         int depth;
-        if (innermost_pid_of (path, &depth) == inner && depth == own_depth)
+        if (fs_proc_innermost_pid (path, &depth) == inner && depth == own_depth)
           {
             found = (gint32) pid;
             break;
@@ -1118,7 +1065,7 @@ host_ppid (FsEngine *e)
   int ppid;
   char state;
   const char *p;
-  if (read_proc_file ("/proc/self/stat", buf, sizeof buf) < 0 || (p = strrchr (buf, ')')) == NULL
+  if (fs_proc_read_file ("/proc/self/stat", buf, sizeof buf) < 0 || (p = strrchr (buf, ')')) == NULL
       || sscanf (p + 1, " %c %d", &state, &ppid) != 2)
     return getppid ();
   return ppid;
@@ -1140,7 +1087,7 @@ kill_own_children (void)
   char path[64];
   snprintf (path, sizeof path, "/proc/self/task/%d/children", (int) getpid ());
   char buf[4096];
-  if (read_proc_file (path, buf, sizeof buf) < 0)
+  if (fs_proc_read_file (path, buf, sizeof buf) < 0)
     return;
   for (char *p = buf; *p != '\0';)
     {
@@ -1378,7 +1325,7 @@ comm_is_ours (FsEngine *self, GPid pid)
 {
   char path[64], comm[64];
   snprintf (path, sizeof path, "/proc/%d/comm", pid);
-  ssize_t n = read_proc_file (path, comm, sizeof comm);
+  ssize_t n = fs_proc_read_file (path, comm, sizeof comm);
   if (n < 0)
     return FALSE;
   if (comm[n - 1] == '\n')
@@ -1467,7 +1414,7 @@ read_stat (GPid pid, GPid *ppid, GPid *pgid)
 {
   char path[64], buf[512];
   snprintf (path, sizeof path, "/proc/%d/stat", pid);
-  if (read_proc_file (path, buf, sizeof buf) < 0)
+  if (fs_proc_read_file (path, buf, sizeof buf) < 0)
     return FALSE;
   char *close_paren = strrchr (buf, ')');
   if (close_paren == NULL)

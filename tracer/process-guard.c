@@ -1,6 +1,7 @@
 /* process-guard.c: see process-guard.h. */
 #include "tracer/process-guard.h"
 #include "tracer/tracer.h"
+#include "core/proc-files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,17 +55,6 @@ own_cgroup (const char *mount)
   return NULL;
 }
 
-static gboolean
-write_text (const char *path, const char *text)
-{
-  int fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return FALSE;
-  gboolean ok = write (fd, text, strlen (text)) == (ssize_t) strlen (text);
-  close (fd);
-  return ok;
-}
-
 /* Kills everything in the cgroup and removes it once empty (at most ~2 s:
  * a process in uninterruptible sleep may take a moment to die). */
 static void
@@ -72,7 +62,7 @@ kill_and_remove (const char *path)
 {
   char file[PATH_MAX];
   snprintf (file, sizeof file, "%s/cgroup.kill", path);
-  write_text (file, "1");
+  fs_proc_write_file (file, "1");
   for (int i = 0; i < 200; i++)
     {
       if (rmdir (path) == 0 || errno == ENOENT)
@@ -182,7 +172,7 @@ fs_process_guard_new (GError **error)
 gboolean
 fs_process_guard_join (const FsProcessGuard *guard)
 {
-  return guard != NULL && write_text (guard->procs_path, "0");
+  return guard != NULL && fs_proc_write_file (guard->procs_path, "0");
 }
 
 const char *

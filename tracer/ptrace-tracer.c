@@ -562,7 +562,7 @@ learn_inner_pid (PtraceTracer *self, Task *task)
     }
   if (proc->pidns == 0)
     return;
-  gint32 inner = fs_proc_innermost_pid (task->tid);
+  gint32 inner = fs_proc_tid_innermost_pid (task->tid);
   if (inner <= 0)
     return;
   GHashTable *map = g_hash_table_lookup (self->pidns_maps, GUINT_TO_POINTER (proc->pidns));

@@ -1057,7 +1057,7 @@ pid_namespace_adopt (FsTracefsTracer *self, Proc *p, gint32 tid)
       p->children_pidns = p->pidns;
     }
   if (p->pidns != 0)
-    pid_namespace_learn (self, p->pidns, fs_proc_innermost_pid (tid), tid);
+    pid_namespace_learn (self, p->pidns, fs_proc_tid_innermost_pid (tid), tid);
 }
 
 /* ------------------------------------------------------ exits and reaps */

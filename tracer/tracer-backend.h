@@ -50,7 +50,7 @@ typedef struct {
 /* The inode of tid's PID namespace, or 0 when tid is gone. */
 guint32 fs_proc_pid_namespace (gint32 tid);
 /* The number tid has in its own PID namespace (the last of NSpid), or 0. */
-gint32  fs_proc_innermost_pid (gint32 tid);
+gint32  fs_proc_tid_innermost_pid (gint32 tid);
 
 /* tracer/ptrace-tracer.c */
 extern const FsTracerBackend fs_ptrace_backend;

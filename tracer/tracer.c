@@ -2,10 +2,8 @@
  * (see tracer-backend.h), and the choice of backend for FS_TRACER_AUTO. */
 #include "tracer/tracer.h"
 #include "tracer/tracer-backend.h"
+#include "core/proc-files.h"
 
-#include <fcntl.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -196,31 +194,9 @@ fs_proc_pid_namespace (gint32 tid)
 }
 
 gint32
-fs_proc_innermost_pid (gint32 tid)
+fs_proc_tid_innermost_pid (gint32 tid)
 {
-  char path[64], buf[4096];
+  char path[64];
   g_snprintf (path, sizeof path, "/proc/%d/status", tid);
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return 0;
-  ssize_t n = read (fd, buf, sizeof buf - 1);
-  close (fd);
-  if (n <= 0)
-    return 0;
-  buf[n] = '\0';
-  const char *v = strstr (buf, "\nNSpid:");
-  if (v == NULL)
-    return 0;
-  v += strlen ("\nNSpid:");
-  gint32 inner = 0;
-  for (;;)
-    {
-      char *end = NULL;
-      long number = strtol (v, &end, 10);
-      if (end == v)
-        break;
-      inner = (gint32) number;
-      v = end;
-    }
-  return inner;
+  return fs_proc_innermost_pid (path, NULL);
 }

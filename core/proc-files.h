@@ -1,0 +1,22 @@
+/* proc-files.h: small /proc and /sys files, read and written with plain
+ * system calls only (async-signal-safe: no malloc, no stdio), for code that
+ * runs in a child between fork and exec or in a signal handler. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Reads path into buf, NUL-terminated (what fits in size - 1 bytes).
+ * Returns the length, or -1 when it cannot be read or is empty. */
+gssize   fs_proc_read_file     (const char *path, char *buf, gsize size);
+
+/* Writes text to path in one write(2).  FALSE when it failed. */
+gboolean fs_proc_write_file    (const char *path, const char *text);
+
+/* From a /proc/PID/status file: the last number of its NSpid line (the
+ * pid in the process's own PID namespace), or 0; *depth (if not NULL) is
+ * how many numbers the line has (1 outside any nested namespace). */
+gint32   fs_proc_innermost_pid (const char *status_path, int *depth);
+
+G_END_DECLS
