@@ -1,5 +1,6 @@
 /* test-trace-file.c: the .fstrace writer and reader — round trips, the
  * incremental writer, truncation at every byte and corrupted fields. */
+#include "tests/trace-assert.h"
 #include "core/trace-file.h"
 #include "core/trace-synth.h"
 
@@ -41,133 +42,6 @@ static char *
 fixture_path (Fixture *f, const char *name)
 {
   return g_build_filename (f->dir, name, NULL);
-}
-
-static void
-assert_exit_equal (const FsExitStatus *a, const FsExitStatus *b)
-{
-  g_assert_cmpuint (a->kind, ==, b->kind);
-  g_assert_cmpuint (a->core, ==, b->core);
-  g_assert_cmpint (a->value, ==, b->value);
-}
-
-static void
-assert_events_equal (const FsEvent *a, const FsEvent *b)
-{
-  g_assert_cmpint (a->t_ns, ==, b->t_ns);
-  g_assert_cmpuint (a->process, ==, b->process);
-  g_assert_cmpuint (a->kind, ==, b->kind);
-  g_assert_cmpuint (a->signal, ==, b->signal);
-  g_assert_cmpuint (a->flags, ==, b->flags);
-  switch ((FsEventKind) a->kind)
-    {
-    case FS_EVENT_FORK:
-      g_assert_cmpuint (a->u.fork.child, ==, b->u.fork.child);
-      break;
-    case FS_EVENT_EXEC:
-      g_assert_cmpuint (a->u.exec.path, ==, b->u.exec.path);
-      g_assert_cmpuint (a->u.exec.argv, ==, b->u.exec.argv);
-      break;
-    case FS_EVENT_RENAME:
-      g_assert_cmpuint (a->u.rename.comm, ==, b->u.rename.comm);
-      break;
-    case FS_EVENT_SIGNAL_SEND:
-      g_assert_cmpuint (a->u.send.target, ==, b->u.send.target);
-      g_assert_cmpint (a->u.send.code, ==, b->u.send.code);
-      g_assert_cmpint (a->u.send.result, ==, b->u.send.result);
-      g_assert_cmpuint (a->u.send.target_kind, ==, b->u.send.target_kind);
-      break;
-    case FS_EVENT_SIGNAL_DELIVER:
-      g_assert_cmpuint (a->u.deliver.sender, ==, b->u.deliver.sender);
-      g_assert_cmpint (a->u.deliver.code, ==, b->u.deliver.code);
-      g_assert_cmpuint (a->u.deliver.action, ==, b->u.deliver.action);
-      break;
-    case FS_EVENT_EXIT:
-      assert_exit_equal (&a->u.exit.status, &b->u.exit.status);
-      break;
-    case FS_EVENT_REAP:
-      g_assert_cmpuint (a->u.reap.child, ==, b->u.reap.child);
-      assert_exit_equal (&a->u.reap.status, &b->u.reap.status);
-      break;
-    case FS_EVENT_OUTPUT:
-      g_assert_cmpuint (a->u.output.text, ==, b->u.output.text);
-      g_assert_cmpuint (a->u.output.stream, ==, b->u.output.stream);
-      break;
-    case FS_EVENT_MARKER:
-      g_assert_cmpuint (a->u.marker.text, ==, b->u.marker.text);
-      g_assert_cmpuint (a->u.marker.line, ==, b->u.marker.line);
-      break;
-    case FS_EVENT_BLOCK:
-    case FS_EVENT_UNBLOCK:
-      g_assert_cmpuint (a->u.block.reason, ==, b->u.block.reason);
-      g_assert_cmpuint (a->u.block.line, ==, b->u.block.line);
-      break;
-    case FS_EVENT_THREAD:
-      g_assert_cmpint (a->u.thread.tid, ==, b->u.thread.tid);
-      break;
-    case FS_EVENT_STOP:
-    case FS_EVENT_CONTINUE:
-    case FS_EVENT_KIND_LAST:
-    default:
-      break;
-    }
-}
-
-static void
-assert_traces_equal (FsTrace *a, FsTrace *b)
-{
-  FsTraceMeta *ma = fs_trace_get_meta (a), *mb = fs_trace_get_meta (b);
-  g_assert_cmpstr (ma->recorder, ==, mb->recorder);
-  g_assert_cmpstr (ma->tracer, ==, mb->tracer);
-  g_assert_cmpstr (ma->command, ==, mb->command);
-  g_assert_cmpstr (ma->scenario, ==, mb->scenario);
-  g_assert_cmpint (ma->start_wall_ns, ==, mb->start_wall_ns);
-  g_assert_cmpuint (ma->lost_events, ==, mb->lost_events);
-  g_assert_cmpuint (g_hash_table_size (ma->extra), ==, g_hash_table_size (mb->extra));
-  GHashTableIter iter;
-  gpointer key, value;
-  g_hash_table_iter_init (&iter, ma->extra);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_assert_cmpstr (g_hash_table_lookup (mb->extra, key), ==, value);
-
-  g_assert_cmpuint (fs_trace_n_strings (a), ==, fs_trace_n_strings (b));
-  for (guint i = 0; i < fs_trace_n_strings (a); i++)
-    g_assert_cmpstr (fs_trace_string (a, i), ==, fs_trace_string (b, i));
-
-  g_assert_cmpuint (fs_trace_n_strvs (a), ==, fs_trace_n_strvs (b));
-  for (guint i = 0; i < fs_trace_n_strvs (a); i++)
-    g_assert_true (g_strv_equal ((const char *const *) fs_trace_strv (a, i),
-                                 (const char *const *) fs_trace_strv (b, i)));
-
-  g_assert_cmpuint (fs_trace_n_processes (a), ==, fs_trace_n_processes (b));
-  for (guint i = 0; i < fs_trace_n_processes (a); i++)
-    {
-      const FsProcess *pa = fs_trace_process (a, i), *pb = fs_trace_process (b, i);
-      g_assert_cmpuint (pa->id, ==, pb->id);
-      g_assert_cmpint (pa->pid, ==, pb->pid);
-      g_assert_cmpuint (pa->parent, ==, pb->parent);
-      g_assert_cmpuint (pa->reparented_to, ==, pb->reparented_to);
-      g_assert_cmpuint (pa->name, ==, pb->name);
-      g_assert_cmpuint (pa->comm, ==, pb->comm);
-      g_assert_cmpint (pa->pgid, ==, pb->pgid);
-      g_assert_cmpint (pa->sid, ==, pb->sid);
-      g_assert_cmpint (pa->start_ns, ==, pb->start_ns);
-      g_assert_cmpint (pa->end_ns, ==, pb->end_ns);
-      g_assert_cmpint (pa->reap_ns, ==, pb->reap_ns);
-      assert_exit_equal (&pa->exit, &pb->exit);
-      g_assert_cmpuint (pa->flags, ==, pb->flags);
-      guint na = pa->threads ? pa->threads->len : 0, nb = pb->threads ? pb->threads->len : 0;
-      g_assert_cmpuint (na, ==, nb);
-      for (guint t = 0; t < na; t++)
-        g_assert_cmpint (g_array_index (pa->threads, gint32, t), ==,
-                         g_array_index (pb->threads, gint32, t));
-    }
-
-  gsize n_a, n_b;
-  const FsEvent *ea = fs_trace_events (a, &n_a), *eb = fs_trace_events (b, &n_b);
-  g_assert_cmpuint (n_a, ==, n_b);
-  for (gsize i = 0; i < n_a; i++)
-    assert_events_equal (&ea[i], &eb[i]);
 }
 
 /* A trace with every event kind, strings, strvs, threads and metadata. */
@@ -311,7 +185,7 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_assert_nonnull (loaded);
   g_assert_null (warning);
   g_assert_false (fs_trace_get_meta (loaded)->truncated);
-  assert_traces_equal (trace, loaded);
+  fs_test_assert_traces_equal (trace, loaded, TRUE);
 
   /* Spot checks that do not go through the comparison helper. */
   g_assert_cmpuint (fs_trace_n_events (loaded), ==, 23);
@@ -339,7 +213,7 @@ test_round_trip_empty (Fixture *f, gconstpointer data)
                                                     g_bytes_get_size (bytes), "empty",
                                                     NULL, &error);
   g_assert_no_error (error);
-  assert_traces_equal (trace, loaded);
+  fs_test_assert_traces_equal (trace, loaded, TRUE);
 }
 
 static void
@@ -351,7 +225,7 @@ test_synth_round_trip (Fixture *f, gconstpointer data)
 
   g_assert_cmpuint (fs_trace_n_processes (trace), ==, 200);
   g_assert_cmpuint (fs_trace_n_events (trace), ==, 20000);
-  assert_traces_equal (trace, again);
+  fs_test_assert_traces_equal (trace, again, TRUE);
 
   /* Every lifecycle kind is there, and each non-root process is forked once. */
   guint counts[FS_EVENT_KIND_LAST] = { 0 };
@@ -378,7 +252,7 @@ test_synth_round_trip (Fixture *f, gconstpointer data)
                                                     g_bytes_get_size (bytes), "synth",
                                                     NULL, &error);
   g_assert_no_error (error);
-  assert_traces_equal (trace, loaded);
+  fs_test_assert_traces_equal (trace, loaded, TRUE);
 
   /* Too few events for the processes asked for: fewer processes, exact count. */
   g_autoptr (FsTrace) small = fs_trace_synth (100, 11, 1);
@@ -515,7 +389,7 @@ test_incremental_writer (Fixture *f, gconstpointer data)
   g_autoptr (FsTrace) loaded = fs_trace_load (path, &warning, &error);
   g_assert_no_error (error);
   g_assert_null (warning);
-  assert_traces_equal (trace, loaded);
+  fs_test_assert_traces_equal (trace, loaded, TRUE);
   g_assert_cmpuint (fs_trace_process (loaded, child)->parent, ==, adopter);
   g_assert_cmpint (fs_trace_process (loaded, child)->reap_ns, ==, 31);
   g_assert_cmpstr (fs_trace_process_name (loaded, root), ==, "renamed-root");
@@ -878,7 +752,7 @@ test_corrupt_fields (Fixture *f, gconstpointer data)
     g_autoptr (FsTrace) loaded = fs_trace_load_bytes (grown, m.len + sizeof extra, "skip",
                                                       NULL, &error);
     g_assert_no_error (error);
-    assert_traces_equal (trace, loaded);
+    fs_test_assert_traces_equal (trace, loaded, TRUE);
     g_free (grown);
   }
 
