@@ -2,6 +2,7 @@
 #include "core/proc-files.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,6 +31,30 @@ fs_proc_write_file (const char *path, const char *text)
   gboolean ok = write (fd, text, len) == (ssize_t) len;
   close (fd);
   return ok;
+}
+
+gboolean
+fs_proc_read_stat (gint32 pid, FsProcStat *out)
+{
+  char path[64], buf[1024];
+  if (pid > 0)
+    snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  else
+    snprintf (path, sizeof path, "/proc/self/stat");
+  if (fs_proc_read_file (path, buf, sizeof buf) < 0)
+    return FALSE;
+  /* The comm in parentheses may hold anything, ')' included. */
+  const char *close_paren = strrchr (buf, ')');
+  int ppid, pgid, sid;
+  char state;
+  if (close_paren == NULL
+      || sscanf (close_paren + 1, " %c %d %d %d", &state, &ppid, &pgid, &sid) != 4)
+    return FALSE;
+  out->state = state;
+  out->ppid = ppid;
+  out->pgid = pgid;
+  out->sid = sid;
+  return TRUE;
 }
 
 gint32

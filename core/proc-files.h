@@ -14,6 +14,17 @@ gssize   fs_proc_read_file     (const char *path, char *buf, gsize size);
 /* Writes text to path in one write(2).  FALSE when it failed. */
 gboolean fs_proc_write_file    (const char *path, const char *text);
 
+/* Fields 3 to 6 of /proc/PID/stat (pid 0: this process), in the numbers of
+ * the /proc mount's PID namespace. */
+typedef struct {
+  char   state;
+  gint32 ppid;
+  gint32 pgid;
+  gint32 sid;
+} FsProcStat;
+
+gboolean fs_proc_read_stat     (gint32 pid, FsProcStat *out);
+
 /* From a /proc/PID/status file: the last number of its NSpid line (the
  * pid in the process's own PID namespace), or 0; *depth (if not NULL) is
  * how many numbers the line has (1 outside any nested namespace). */

@@ -1060,15 +1060,9 @@ host_ppid (FsEngine *e)
 {
   if (e->self_inner == e->self_outer)
     return getppid ();
-  /* /proc/self/stat gives the parent in the host's numbers (field 4). */
-  char buf[512];
-  int ppid;
-  char state;
-  const char *p;
-  if (fs_proc_read_file ("/proc/self/stat", buf, sizeof buf) < 0 || (p = strrchr (buf, ')')) == NULL
-      || sscanf (p + 1, " %c %d", &state, &ppid) != 2)
-    return getppid ();
-  return ppid;
+  /* /proc/self/stat gives the parent in the host's numbers. */
+  FsProcStat st;
+  return fs_proc_read_stat (0, &st) ? st.ppid : getppid ();
 }
 
 static volatile sig_atomic_t launcher_orphaned;
@@ -1409,25 +1403,6 @@ fs_engine_request_stop (FsEngine *self)
     }
 }
 
-static gboolean
-read_stat (GPid pid, GPid *ppid, GPid *pgid)
-{
-  char path[64], buf[512];
-  snprintf (path, sizeof path, "/proc/%d/stat", pid);
-  if (fs_proc_read_file (path, buf, sizeof buf) < 0)
-    return FALSE;
-  char *close_paren = strrchr (buf, ')');
-  if (close_paren == NULL)
-    return FALSE;
-  char state;
-  int pp, pg;
-  if (sscanf (close_paren + 1, " %c %d %d", &state, &pp, &pg) != 3)
-    return FALSE;
-  *ppid = pp;
-  *pgid = pg;
-  return TRUE;
-}
-
 GArray *
 fs_engine_find_processes (guint64 ns_inode, GPid pgid, GPid ancestor)
 {
@@ -1446,20 +1421,20 @@ fs_engine_find_processes (guint64 ns_inode, GPid pgid, GPid ancestor)
       long pid = strtol (entry->d_name, &end, 10);
       if (*end != '\0' || pid <= 0 || pid == self)
         continue;
-      GPid ppid, pg;
-      if (!read_stat ((GPid) pid, &ppid, &pg))
+      FsProcStat st;
+      if (!fs_proc_read_stat ((gint32) pid, &st))
         continue;
       GPid p = (GPid) pid;
       g_array_append_val (all, p);
-      g_hash_table_insert (parents, GINT_TO_POINTER (p), GINT_TO_POINTER (ppid));
+      g_hash_table_insert (parents, GINT_TO_POINTER (p), GINT_TO_POINTER (st.ppid));
 
-      gboolean match = pgid > 0 && pg == pgid;
+      gboolean match = pgid > 0 && st.pgid == pgid;
       if (!match && ns_inode != 0)
         {
           char path[64];
-          struct stat st;
+          struct stat ns;
           snprintf (path, sizeof path, "/proc/%ld/ns/pid", pid);
-          match = stat (path, &st) == 0 && (guint64) st.st_ino == ns_inode;
+          match = stat (path, &ns) == 0 && (guint64) ns.st_ino == ns_inode;
         }
       if (match)
         g_array_append_val (found, p);

@@ -30,6 +30,7 @@
  * blocked waitpid() returns for the periodic flush and for stop requests.
  */
 #include "tracer/tracer-backend.h"
+#include "core/proc-files.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -916,16 +917,9 @@ record_exec (PtraceTracer *self, Task *task, gint64 now)
       fs_recorder_rename (self->recorder, now, pid, buf);
     }
 
-  /* Fields 5 and 6 of /proc/PID/stat, after the parenthesised comm. */
-  g_snprintf (path, sizeof path, "/proc/%d/stat", pid);
-  if (read_proc_file (path, buf, sizeof buf) > 0)
-    {
-      const char *p = strrchr (buf, ')');
-      int ppid, pgid, sid;
-      char state;
-      if (p != NULL && sscanf (p + 1, " %c %d %d %d", &state, &ppid, &pgid, &sid) == 4)
-        fs_recorder_set_ids (self->recorder, pid, pgid, sid);
-    }
+  FsProcStat st;
+  if (fs_proc_read_stat (pid, &st))
+    fs_recorder_set_ids (self->recorder, pid, st.pgid, st.sid);
 }
 
 static void
@@ -1870,16 +1864,9 @@ ptrace_attach (gpointer data, GPid pid, GError **error)
               proc = proc_new (self, tgid, FALSE);
               fs_recorder_process_new (self->recorder, now, tgid, 0, st.name,
                                        FS_PROCESS_FLAG_ATTACHED);
-              char stat_path[64], buf[512];
-              g_snprintf (stat_path, sizeof stat_path, "/proc/%d/stat", tgid);
-              if (read_proc_file (stat_path, buf, sizeof buf) > 0)
-                {
-                  const char *p = strrchr (buf, ')');
-                  int ppid, pgid, sid;
-                  char state;
-                  if (p != NULL && sscanf (p + 1, " %c %d %d %d", &state, &ppid, &pgid, &sid) == 4)
-                    fs_recorder_set_ids (self->recorder, tgid, pgid, sid);
-                }
+              FsProcStat ids;
+              if (fs_proc_read_stat (tgid, &ids))
+                fs_recorder_set_ids (self->recorder, tgid, ids.pgid, ids.sid);
             }
           if (tid != tgid)
             fs_recorder_thread_new (self->recorder, now, tgid, tid);

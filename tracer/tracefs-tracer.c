@@ -42,6 +42,7 @@
  */
 #include "tracer/tracer-backend.h"
 #include "tracer/process-guard.h"
+#include "core/proc-files.h"
 #include "tracer/tracefs-tracer.h"
 
 #include <errno.h>
@@ -763,33 +764,21 @@ proc_new (FsTracefsTracer *self, gint32 tgid, gint32 parent)
   return p;
 }
 
-/* Reads fields 5 (pgrp) and 6 (session) of /proc/PID/stat. */
+/* Fields of /proc/PID/stat; NULL for those not wanted. */
 static gboolean
 read_proc_ids (gint32 pid, gint32 *ppid, gint32 *pgid, gint32 *sid, char *state)
 {
-  char path[64], buf[1024];
-  g_snprintf (path, sizeof path, "/proc/%d/stat", pid);
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return FALSE;
-  ssize_t n = read (fd, buf, sizeof buf - 1);
-  close (fd);
-  if (n <= 0)
-    return FALSE;
-  buf[n] = '\0';
-  const char *rp = strrchr (buf, ')');
-  char st = 0;
-  int pp = 0, pg = 0, se = 0;
-  if (rp == NULL || sscanf (rp + 1, " %c %d %d %d", &st, &pp, &pg, &se) != 4)
+  FsProcStat st;
+  if (!fs_proc_read_stat (pid, &st))
     return FALSE;
   if (ppid)
-    *ppid = pp;
+    *ppid = st.ppid;
   if (pgid)
-    *pgid = pg;
+    *pgid = st.pgid;
   if (sid)
-    *sid = se;
+    *sid = st.sid;
   if (state)
-    *state = st;
+    *state = st.state;
   return TRUE;
 }
 
