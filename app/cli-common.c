@@ -14,6 +14,7 @@
 
 #include "core/trace-file.h"
 #include "core/trace-json.h"
+#include "tracer/tracefs-tracer.h"
 
 G_DEFINE_QUARK (fs-cli-error-quark, fs_cli_error)
 
@@ -194,6 +195,42 @@ on_interrupt (int signo)
 {
   (void) signo;
   interrupted = 1;
+}
+
+static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGQUIT };
+static struct sigaction crash_saved[G_N_ELEMENTS (crash_signals)];
+
+static void
+on_crash (int signo)
+{
+  fs_tracefs_emergency_cleanup ();
+  /* Die as we would have: the previous action (the default, or a
+   * sanitizer's report) for the signal raised again.  A real fault also
+   * comes back when the instruction runs again. */
+  for (gsize i = 0; i < G_N_ELEMENTS (crash_signals); i++)
+    if (crash_signals[i] == signo)
+      sigaction (signo, &crash_saved[i], NULL);
+  raise (signo);
+}
+
+void
+fs_cli_clean_up_on_crash (void)
+{
+  /* On its own stack: a stack overflow is a crash too. */
+  static char alt_stack[64 * 1024];
+  stack_t current;
+  if (sigaltstack (NULL, &current) == 0 && (current.ss_flags & SS_DISABLE))
+    {
+      stack_t ss = { .ss_sp = alt_stack, .ss_size = sizeof alt_stack };
+      sigaltstack (&ss, NULL);
+    }
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_crash;
+  sigemptyset (&sa.sa_mask);
+  sa.sa_flags = SA_ONSTACK;
+  for (gsize i = 0; i < G_N_ELEMENTS (crash_signals); i++)
+    sigaction (crash_signals[i], &sa, &crash_saved[i]);
 }
 
 void

@@ -97,6 +97,11 @@ const char  *fs_cli_style        (FsCliStyle style);
  * the main loop (g_unix_signal_add) for commands that run one; returns a
  * handle for fs_cli_cancel_on_interrupt_remove(). */
 void         fs_cli_catch_interrupts (void);
+
+/* If forkscope-cli crashes (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT) or is
+ * told to quit with a core (SIGQUIT), its tracefs instances are removed
+ * before it dies as it would have (the previous action runs after). */
+void         fs_cli_clean_up_on_crash (void);
 gboolean     fs_cli_interrupted  (void);
 guint        fs_cli_cancel_on_interrupt        (GCancellable *cancellable);
 void         fs_cli_cancel_on_interrupt_remove (guint handle);

@@ -58,6 +58,7 @@ main (int argc, char **argv)
 
   setlocale (LC_ALL, "");
   g_set_prgname ("forkscope-cli");
+  fs_cli_clean_up_on_crash ();
 
   if (argc < 2)
     {

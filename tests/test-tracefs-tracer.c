@@ -692,6 +692,36 @@ test_cli_sigkill (void)
 }
 
 static void
+test_cli_crash (void)
+{
+  /* forkscope crashing: it removes its instances on the way down (no stale
+   * instance left for the next start) and dies of the same signal; the
+   * recorded tree goes with it. */
+  CliRecording rec;
+  if (!cli_recording_start (&rec))
+    return;
+  g_assert_true (instances_of_exist (rec.recorder));
+  g_assert_cmpint (kill (rec.recorder, SIGSEGV), ==, 0);
+  int status = -1;
+  g_assert_cmpint (waitpid (rec.recorder, &status, 0), ==, rec.recorder);
+  /* A sanitizer build reports the SEGV and exits instead. */
+  g_assert_true ((WIFSIGNALED (status) && WTERMSIG (status) == SIGSEGV)
+                 || (WIFEXITED (status) && WEXITSTATUS (status) != 0));
+  g_assert_false (instances_of_exist (rec.recorder));
+  GPid left[] = { rec.sleeper, rec.grandchild };
+  for (gsize k = 0; k < G_N_ELEMENTS (left); k++)
+    {
+      gboolean dead = FALSE;
+      for (int i = 0; i < 300 && !(dead = dead_or_zombie (left[k])); i++)
+        g_usleep (10 * 1000);
+      if (!dead)
+        kill (left[k], SIGKILL);
+      g_assert_true (dead);
+    }
+  cli_recording_clear (&rec);
+}
+
+static void
 test_cli_sigterm (void)
 {
   CliRecording rec;
@@ -956,6 +986,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tracefs/stale-instances", test_stale_instances);
   g_test_add_func ("/tracefs/sigterm-cleans-up", test_sigterm_cleans_up);
   g_test_add_func ("/tracefs/cli-sigterm", test_cli_sigterm);
+  g_test_add_func ("/tracefs/cli-crash", test_cli_crash);
   g_test_add_func ("/tracefs/cli-sigkill", test_cli_sigkill);
   g_test_add_func ("/tracefs/attach", test_attach);
   g_test_add_func ("/tracefs/not-root", test_not_root);
