@@ -1025,8 +1025,11 @@ host_pid (FsEngine *e, gint32 inner)
     return inner;
   if (inner == e->self_inner)
     return e->self_outer;
-  int own_depth;
-  fs_proc_innermost_pid ("/proc/self/status", &own_depth);
+  /* The same number may exist in other namespaces (other runs at once):
+   * only a process of our own namespace counts. */
+  struct stat own_ns, ns;
+  if (stat ("/proc/self/ns/pid", &own_ns) < 0)
+    return inner;
   int dir = open ("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0)
     return inner;
@@ -1044,8 +1047,10 @@ host_pid (FsEngine *e, gint32 inner)
           continue;
         char path[64];
         snprintf (path, sizeof path, "/proc/%ld/status", pid);
-        int depth;
-        if (fs_proc_innermost_pid (path, &depth) == inner && depth == own_depth)
+        if (fs_proc_innermost_pid (path, NULL) != inner)
+          continue;
+        snprintf (path, sizeof path, "/proc/%ld/ns/pid", pid);
+        if (stat (path, &ns) == 0 && ns.st_ino == own_ns.st_ino && ns.st_dev == own_ns.st_dev)
           {
             found = (gint32) pid;
             break;

@@ -499,6 +499,30 @@ test_run_case (gconstpointer data)
   run_scenario (rc->scenario->file, rc->tracer, rc->scenario->check);
 }
 
+/* Printed pids are the host's even when another PID namespace (another run
+ * at the same time) holds the same inner numbers: a decoy namespace full of
+ * low numbers is made first, so a look-up by number alone finds it. */
+static void
+test_printed_pid_other_namespace (void)
+{
+  const char *decoy_argv[] = { "unshare", "--user", "--map-root-user", "--pid", "--fork", "sh",
+                               "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 30 & done; wait", NULL };
+  GPid decoy;
+  g_autoptr (GError) error = NULL;
+  if (!g_spawn_async (NULL, (char **) decoy_argv, NULL,
+                      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+                      NULL, NULL, &decoy, &error))
+    {
+      g_test_skip ("unshare(1) cannot run here");
+      return;
+    }
+  g_usleep (200 * 1000);
+  run_scenario ("fork-basics.fsc", "ptrace", check_fork_basics);
+  kill (decoy, SIGKILL);   /* the namespace's init: the kernel ends the rest */
+  int status;
+  waitpid (decoy, &status, 0);
+}
+
 static void
 test_run_exit_codes (void)
 {
@@ -606,6 +630,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scenario/cli/exit-codes", test_run_exit_codes);
   g_test_add_func ("/scenario/cli/interrupted", test_run_interrupted);
   g_test_add_func ("/scenario/cli/killed", test_run_killed);
+  g_test_add_func ("/scenario/cli/printed-pid-other-namespace", test_printed_pid_other_namespace);
 
   static const char *const tracers[] = { "none", "ptrace", "tracefs" };
   GPtrArray *cases_owned = g_ptr_array_new_with_free_func (g_free);
