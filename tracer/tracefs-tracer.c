@@ -290,11 +290,12 @@ typedef struct {
 typedef struct {
   GThread         *thread;
   GMutex           lock;
+  GCond            copied;            /* a round ended (cutoff moved) */
   GByteArray      *incoming;          /* PageHeader + page, …; under lock */
   guint64          cutoff;            /* under lock: every record older was copied */
   gint64           incoming_since;    /* under lock: when the oldest waiting page came */
   struct kbuffer  *kbuf;              /* the copier's own, for page end times */
-  int              wake[2];           /* stops the copier promptly */
+  int              wake[2];           /* asks for a round now, or to stop */
   gint             stop;              /* atomic */
   pid_t            handler_tid;
   int              handler_nice;      /* the run thread's own priority */
@@ -2313,7 +2314,12 @@ copier_main (gpointer data)
   while (!g_atomic_int_get (&cp->stop))
     {
       struct pollfd pfd = { .fd = cp->wake[0], .events = POLLIN };
-      poll (&pfd, 1, POLL_INTERVAL_MS);
+      if (poll (&pfd, 1, POLL_INTERVAL_MS) > 0)
+        {
+          char buf[64];
+          while (read (cp->wake[0], buf, sizeof buf) > 0)
+            ;
+        }
       if (g_atomic_int_get (&cp->stop))
         break;
       guint64 round = (guint64) fs_recorder_now ();
@@ -2337,6 +2343,7 @@ copier_main (gpointer data)
             }
         }
       cp->cutoff = round;
+      g_cond_broadcast (&cp->copied);
       gboolean behind = cp->incoming->len > COPIER_BACKLOG_BYTES
                         || (cp->incoming->len > 0 && now - cp->incoming_since > COPIER_BACKLOG_NS);
       g_mutex_unlock (&cp->lock);
@@ -2369,6 +2376,26 @@ copier_start (FsTracefsTracer *self)
   g_atomic_int_set (&cp->yielding, 0);
   g_atomic_int_set (&cp->raised, 0);
   cp->thread = g_thread_new ("fs-tracefs-copy", copier_main, self);
+}
+
+/* Has the copier make a round now and waits for it (at most 50 ms), so that
+ * what happened until now can be handled at once: the end of the root, a
+ * stop request, the live view. */
+static void
+copier_sync (FsTracefsTracer *self)
+{
+  Copier *cp = &self->copier;
+  guint64 asked = (guint64) fs_recorder_now ();
+  gint64 deadline = g_get_monotonic_time () + 50 * G_TIME_SPAN_MILLISECOND;
+
+  if (cp->thread == NULL || cp->wake[1] < 0)
+    return;
+  (void) !write (cp->wake[1], "r", 1);
+  g_mutex_lock (&cp->lock);
+  while (cp->cutoff < asked)
+    if (!g_cond_wait_until (&cp->copied, &cp->lock, deadline))
+      break;
+  g_mutex_unlock (&cp->lock);
 }
 
 /* After each round of the run thread, which handled n records: yield while
@@ -2565,6 +2592,7 @@ tracefs_create (FsRecorder *recorder, const FsTracerOptions *options, GError **e
   self->copier.incoming = g_byte_array_new ();
   self->copier.wake[0] = self->copier.wake[1] = -1;
   g_mutex_init (&self->copier.lock);
+  g_cond_init (&self->copier.copied);
   self->procs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
@@ -3013,6 +3041,7 @@ tracefs_run (gpointer data, int *root_status, GError **error)
           kill_tree (self);
         }
 
+      copier_sync (self);
       copier_adjust_priority (self, drain (self, FALSE));
 
       if (self->launched && !self->root_reaped)
@@ -3153,6 +3182,7 @@ tracefs_free (gpointer data)
   g_byte_array_unref (self->pages);
   g_byte_array_unref (self->copier.incoming);
   g_mutex_clear (&self->copier.lock);
+  g_cond_clear (&self->copier.copied);
   if (self->copier.kbuf != NULL)
     kbuffer_free (self->copier.kbuf);
   if (self->wake_pipe[0] >= 0)
