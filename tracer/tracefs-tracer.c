@@ -2398,18 +2398,23 @@ copier_sync (FsTracefsTracer *self)
   g_mutex_unlock (&cp->lock);
 }
 
-/* After each round of the run thread, which handled n records: yield while
- * the tree is busy (again after the copier raised us and the round caught
- * up), take the caller's priority back when it is quiet. */
+/* In each round of the run thread, before it handles the n records it
+ * holds: yield while the tree is busy, take the caller's priority back when
+ * it is quiet, and for one round after the copier raised it. */
 static void
 copier_adjust_priority (FsTracefsTracer *self, guint n)
 {
   Copier *cp = &self->copier;
-  gboolean raised = g_atomic_int_compare_and_exchange (&cp->raised, 1, 0);
-  gboolean yielding = g_atomic_int_get (&cp->yielding);
   if (!cp->can_yield)
     return;
-  if (n >= YIELD_MIN_RECORDS && (!yielding || raised))
+  if (g_atomic_int_compare_and_exchange (&cp->raised, 1, 0))
+    {
+      /* The copier gave us our priority back: catch up with it. */
+      g_atomic_int_set (&cp->yielding, 0);
+      return;
+    }
+  gboolean yielding = g_atomic_int_get (&cp->yielding);
+  if (n >= YIELD_MIN_RECORDS && !yielding)
     {
       g_atomic_int_set (&cp->yielding, 1);
       setpriority (PRIO_PROCESS, (id_t) cp->handler_tid, HANDLER_NICE);
@@ -2503,7 +2508,7 @@ lookahead_for (FsTracefsTracer *self, guint index, void *data)
 /* One round: take the pages the copier read, handle the records older than
  * the start of its last round, keep the rest.  With all (the copier
  * stopped), also read what the buffers still hold and handle everything. */
-static guint
+static void
 drain (FsTracefsTracer *self, gboolean all)
 {
   Copier *cp = &self->copier;
@@ -2524,8 +2529,10 @@ drain (FsTracefsTracer *self, gboolean all)
     }
   parse_pages (self, self->pages);
   g_byte_array_set_size (self->pages, 0);
+  if (!all)
+    copier_adjust_priority (self, self->raw->len);  /* before the work */
   if (self->raw->len == 0)
-    return 0;
+    return;
   g_array_sort (self->raw, compare_raw);
 
   guint n_done = 0;
@@ -2544,7 +2551,7 @@ drain (FsTracefsTracer *self, gboolean all)
     {
       g_array_set_size (self->raw, 0);
       g_byte_array_set_size (self->arena, 0);
-      return n_done;
+      return;
     }
   GByteArray *kept = self->spare_arena;
   g_byte_array_set_size (kept, 0);
@@ -2558,7 +2565,6 @@ drain (FsTracefsTracer *self, gboolean all)
   self->spare_arena = self->arena;
   self->arena = kept;
   g_array_remove_range (self->raw, 0, n_done);
-  return n_done;
 }
 
 /* ------------------------------------------------------- the backend */
@@ -3042,7 +3048,7 @@ tracefs_run (gpointer data, int *root_status, GError **error)
         }
 
       copier_sync (self);
-      copier_adjust_priority (self, drain (self, FALSE));
+      drain (self, FALSE);
 
       if (self->launched && !self->root_reaped)
         {
@@ -3084,7 +3090,7 @@ tracefs_run (gpointer data, int *root_status, GError **error)
   report_timing ("run-loop", t_run);
   report_cpu ("run-loop end");
   tracing_off (self);
-  (void) drain (self, TRUE);
+  drain (self, TRUE);
   finish_all_kills (self);
   finish_pending_exits (self);
   update_lost (self);
