@@ -278,9 +278,10 @@ typedef struct {
 
 /* The reading is split in two so that tracing takes as little CPU from the
  * traced programs as it can without losing events: a copier thread at the
- * caller's priority empties the kernel's ring buffers every poll interval
- * (cheap: a read(2) per page), and the run thread decodes and records the
- * events (the expensive part: about a microsecond per event).  While the
+ * lowest real-time priority empties the kernel's ring buffers every poll
+ * interval (cheap: a read(2) per page; it never waits for the run thread),
+ * and the run thread decodes and records the events (the expensive part:
+ * about a microsecond per event).  While the
  * tree is busy (YIELD_MIN_RECORDS or more in a round) the run thread
  * yields to it at nice 19, so that a signal storm on a loaded machine is
  * not slowed by its own recording; when its backlog grows (bytes or age)
