@@ -12,10 +12,12 @@
  *   those whose target is traced.  (Without the notrace filter the tree's
  *   own signal storms would overflow this instance.)
  *
- * Each poll round reads every CPU buffer of both instances without blocking,
- * merges the records by timestamp and handles those older than the time the
- * round started (a record with an older stamp cannot still be on its way),
- * so that a child's first event is never handled before its fork.  The trace
+ * Every poll interval a copier thread reads every CPU buffer of both
+ * instances without blocking; the run thread merges the records by timestamp
+ * and handles those older than the time the copier's last round started (a
+ * record with an older stamp cannot still be on its way), so that a child's
+ * first event is never handled before its fork.  (See Copier for why two
+ * threads.)  The trace
  * clock is "mono", so record times are CLOCK_MONOTONIC like the rest of the
  * project.
  *
@@ -48,6 +50,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -58,6 +61,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -76,6 +80,12 @@
 #define LIVENESS_INTERVAL_NS  (1000 * G_GINT64_CONSTANT (1000000))
 #define KILL_GRACE_NS         (2000 * G_GINT64_CONSTANT (1000000))
 #define EXT_BUFFER_KB         1024
+/* When the run thread yields to the traced programs (see Copier), how far
+ * behind the copier lets it fall before giving it its priority back. */
+#define HANDLER_NICE          19
+#define COPIER_BACKLOG_BYTES  (16u << 20)
+#define COPIER_BACKLOG_NS     (250 * G_GINT64_CONSTANT (1000000))
+#define YIELD_MIN_RECORDS     1000
 
 /* enum trace_signal_result in include/trace/events/signal.h */
 enum {
@@ -258,6 +268,44 @@ typedef struct {
   guint64                  lost_seen;  /* overruns already reported */
 } Instance;
 
+/* A ring-buffer page copied out by the copier thread. */
+typedef struct {
+  guint32 size;          /* bytes of page data that follow */
+  guint8  ext;           /* from the outside instance */
+  guint8  cpu;
+  guint8  pad[2];
+} PageHeader;
+
+/* The reading is split in two so that tracing takes as little CPU from the
+ * traced programs as it can without losing events: a copier thread at the
+ * lowest real-time priority empties the kernel's ring buffers every poll
+ * interval (cheap: a read(2) per page; it never waits for the run thread),
+ * and the run thread decodes and records the events (the expensive part:
+ * about a microsecond per event).  While the
+ * tree is busy (YIELD_MIN_RECORDS or more in a round) the run thread
+ * yields to it at nice 19, so that a signal storm on a loaded machine is
+ * not slowed by its own recording; when its backlog grows (bytes or age)
+ * the copier gives it its priority back, so that memory stays bounded and
+ * the live view does not fall far behind.  A quiet tree is handled at the
+ * caller's priority, as promptly as before (exec argv is read from /proc
+ * when the exec is handled). */
+typedef struct {
+  GThread         *thread;
+  GMutex           lock;
+  GCond            copied;            /* a round ended (cutoff moved) */
+  GByteArray      *incoming;          /* PageHeader + page, …; under lock */
+  guint64          cutoff;            /* under lock: every record older was copied */
+  gint64           incoming_since;    /* under lock: when the oldest waiting page came */
+  struct kbuffer  *kbuf;              /* the copier's own, for page end times */
+  int              wake[2];           /* asks for a round now, or to stop */
+  gint             stop;              /* atomic */
+  pid_t            handler_tid;
+  int              handler_nice;      /* the run thread's own priority */
+  gboolean         can_yield;
+  gint             yielding;          /* atomic: the run thread means to be at nice 19 */
+  gint             raised;            /* atomic: the copier gave it its priority back */
+} Copier;
+
 typedef struct {
   FsRecorder      *recorder;
   FsTracerOptions  options;
@@ -272,11 +320,18 @@ typedef struct {
   gboolean         instances_up;
 
   struct kbuffer  *kbuf;
-  void            *page;
   int              page_size;
 
+  /* The copier thread reads the ring buffers' pages into `incoming`; the
+   * run thread takes them (swapping with `pages`), copies their records
+   * into the arena and handles them.  The records a round leaves for the
+   * next are copied into the spare arena, and the two swap.  All keep their
+   * memory, so a busy recording does not allocate buffers every round. */
   GArray          *raw;               /* RawRecord */
   GByteArray      *arena;
+  GByteArray      *spare_arena;
+  GByteArray      *pages;             /* PageHeader + page, …: being parsed */
+  Copier           copier;
   guint64          raw_seq;
 
   GHashTable      *procs;             /* tgid → Proc* */
@@ -408,6 +463,20 @@ report_timing (const char *what, gint64 since_ns)
   if (g_getenv ("FS_TRACEFS_TIMING") != NULL)
     g_printerr ("tracefs-timing: %s %.2f ms\n", what,
                 (double) (fs_recorder_now () - since_ns) / 1e6);
+}
+
+/* With FS_TRACEFS_TIMING, the CPU time forkscope (all its threads, not the
+ * traced programs) has used so far: what tracing takes from the machine. */
+static void
+report_cpu (const char *when)
+{
+  struct rusage ru;
+  if (g_getenv ("FS_TRACEFS_TIMING") == NULL || getrusage (RUSAGE_SELF, &ru) != 0)
+    return;
+  double user = (double) ru.ru_utime.tv_sec * 1e3 + (double) ru.ru_utime.tv_usec / 1e3;
+  double sys = (double) ru.ru_stime.tv_sec * 1e3 + (double) ru.ru_stime.tv_usec / 1e3;
+  g_printerr ("tracefs-timing: cpu at %s %.2f ms (user %.2f, system %.2f)\n", when, user + sys,
+              user, sys);
 }
 
 /* ------------------------------------------------------ tracefs access */
@@ -2159,10 +2228,12 @@ instances_setup (FsTracefsTracer *self, const char *pids, GError **error)
 
   report_timing ("create+enable", t_start);
   self->page_size = read_page_size (&self->main);
-  self->page = g_malloc (self->page_size);
   self->kbuf = kbuffer_alloc (sizeof (long) == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
                               G_BYTE_ORDER == G_BIG_ENDIAN ? KBUFFER_ENDIAN_BIG
                                                            : KBUFFER_ENDIAN_LITTLE);
+  self->copier.kbuf = kbuffer_alloc (sizeof (long) == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
+                                     G_BYTE_ORDER == G_BIG_ENDIAN ? KBUFFER_ENDIAN_BIG
+                                                                  : KBUFFER_ENDIAN_LITTLE);
   gboolean ok = instance_open_readers (&self->main, self->page_size, error)
                 && instance_open_readers (&self->ext, self->page_size, error);
   report_timing ("setup", t_start);
@@ -2171,8 +2242,13 @@ instances_setup (FsTracefsTracer *self, const char *pids, GError **error)
 
 /* ------------------------------------------------------- reading */
 
+/* Copies the pages of every CPU buffer of an instance into out, each after a
+ * PageHeader, 64-byte aligned; stops reading a CPU after the first page that
+ * begins after cutoff: reading on would only chase the writers of a busy
+ * recording, and those records wait for the next round anyway. */
 static void
-read_instance (FsTracefsTracer *self, Instance *in, gboolean ext)
+copy_pages (Instance *in, struct kbuffer *kbuf, int page_size, gboolean ext, guint64 cutoff,
+            GByteArray *out)
 {
   if (in->cpus == NULL)
     return;
@@ -2182,27 +2258,223 @@ read_instance (FsTracefsTracer *self, Instance *in, gboolean ext)
         continue;
       for (;;)
         {
-          int n = tracefs_cpu_read (in->cpus[c], self->page, true);
-          if (n <= 0)
-            break;
-          if (kbuffer_load_subbuffer (self->kbuf, self->page) < 0)
-            break;
-          unsigned long long ts = 0;
-          for (void *data = kbuffer_read_event (self->kbuf, &ts); data != NULL;
-               data = kbuffer_next_event (self->kbuf, &ts))
+          guint at = (out->len + 63u) & ~63u;
+          g_byte_array_set_size (out, at + (guint) sizeof (PageHeader) + (guint) page_size);
+          guint8 *page = out->data + at + sizeof (PageHeader);
+          int n = tracefs_cpu_read (in->cpus[c], page, true);
+          if (n <= 0 || kbuffer_load_subbuffer (kbuf, page) < 0)
             {
-              int size = kbuffer_event_size (self->kbuf);
-              if (size <= 0 || size > G_MAXUINT16)
-                continue;
-              RawRecord r = {
-                .ts = ts, .seq = self->raw_seq++, .offset = self->arena->len,
-                .size = (guint16) size, .ext = ext ? 1 : 0, .cpu = (guint8) c,
-              };
-              g_byte_array_append (self->arena, data, (guint) size);
-              g_array_append_val (self->raw, r);
+              g_byte_array_set_size (out, at);
+              break;
             }
+          PageHeader h = { .size = (guint32) page_size, .ext = ext ? 1 : 0, .cpu = (guint8) c };
+          memcpy (out->data + at, &h, sizeof h);
+          unsigned long long first = 0;
+          if (kbuffer_read_event (kbuf, &first) != NULL && first > cutoff)
+            break;
         }
     }
+}
+
+/* Appends the records of the copied pages to the arena and to raw. */
+static void
+parse_pages (FsTracefsTracer *self, const GByteArray *pages)
+{
+  guint at = 0;
+  while (at + sizeof (PageHeader) <= pages->len)
+    {
+      PageHeader h;
+      memcpy (&h, pages->data + at, sizeof h);
+      guint8 *page = pages->data + at + sizeof (PageHeader);
+      at = (at + (guint) sizeof (PageHeader) + h.size + 63u) & ~63u;
+      if (kbuffer_load_subbuffer (self->kbuf, page) < 0)
+        continue;
+      unsigned long long ts = 0;
+      for (void *data = kbuffer_read_event (self->kbuf, &ts); data != NULL;
+           data = kbuffer_next_event (self->kbuf, &ts))
+        {
+          int size = kbuffer_event_size (self->kbuf);
+          if (size <= 0 || size > G_MAXUINT16)
+            continue;
+          RawRecord r = {
+            .ts = ts, .seq = self->raw_seq++, .offset = self->arena->len,
+            .size = (guint16) size, .ext = h.ext, .cpu = h.cpu,
+          };
+          g_byte_array_append (self->arena, data, (guint) size);
+          g_array_append_val (self->raw, r);
+        }
+    }
+}
+
+static gpointer
+copier_main (gpointer data)
+{
+  FsTracefsTracer *self = data;
+  Copier *cp = &self->copier;
+  GByteArray *local = g_byte_array_new ();
+  gint64 local_since = 0;
+
+  /* On a loaded machine a copier that waits for its turn lets the ring
+   * buffers overflow (a signal ping-pong fills the default buffer in about
+   * 130 ms): it runs at the lowest real-time priority (root: it can), which
+   * it can afford, as it sleeps between rounds and a round is bounded. */
+  struct sched_param rt = { .sched_priority = 1 };
+  pthread_setschedparam (pthread_self (), SCHED_FIFO, &rt);
+
+  while (!g_atomic_int_get (&cp->stop))
+    {
+      struct pollfd pfd = { .fd = cp->wake[0], .events = POLLIN };
+      if (poll (&pfd, 1, POLL_INTERVAL_MS) > 0)
+        {
+          char buf[64];
+          while (read (cp->wake[0], buf, sizeof buf) > 0)
+            ;
+        }
+      if (g_atomic_int_get (&cp->stop))
+        break;
+      guint64 round = (guint64) fs_recorder_now ();
+      if (local->len == 0)
+        local_since = (gint64) round;
+      copy_pages (&self->main, cp->kbuf, self->page_size, FALSE, round, local);
+      copy_pages (&self->ext, cp->kbuf, self->page_size, TRUE, round, local);
+      gint64 now = fs_recorder_now ();
+      /* Never wait for the lock: the run thread may hold it at nice 19 on a
+       * busy machine, and a copier waiting for it would let the ring
+       * buffers overflow.  The pages wait in local for the next round, and
+       * the run thread gets its priority back. */
+      gboolean behind = TRUE;
+      if (g_mutex_trylock (&cp->lock))
+        {
+          if (local->len > 0)
+            {
+              if (cp->incoming->len == 0)
+                {
+                  GByteArray *swap = cp->incoming;
+                  cp->incoming = local;
+                  local = swap;
+                  cp->incoming_since = local_since;
+                }
+              else
+                {
+                  g_byte_array_set_size (cp->incoming, (cp->incoming->len + 63u) & ~63u);
+                  g_byte_array_append (cp->incoming, local->data, local->len);
+                }
+            }
+          cp->cutoff = round;
+          g_cond_broadcast (&cp->copied);
+          behind = cp->incoming->len > COPIER_BACKLOG_BYTES
+                   || (cp->incoming->len > 0 && now - cp->incoming_since > COPIER_BACKLOG_NS);
+          g_mutex_unlock (&cp->lock);
+          g_byte_array_set_size (local, 0);
+        }
+      if (behind && g_atomic_int_get (&cp->yielding))
+        {
+          setpriority (PRIO_PROCESS, (id_t) cp->handler_tid, cp->handler_nice);
+          g_atomic_int_set (&cp->raised, 1);
+        }
+    }
+  /* What could not be passed on goes now (the run thread is joining us). */
+  g_mutex_lock (&cp->lock);
+  if (local->len > 0)
+    {
+      g_byte_array_set_size (cp->incoming, (cp->incoming->len + 63u) & ~63u);
+      g_byte_array_append (cp->incoming, local->data, local->len);
+    }
+  g_mutex_unlock (&cp->lock);
+  g_byte_array_unref (local);
+  return NULL;
+}
+
+/* Starts the copier.  The run thread may yield later (root only: raising
+ * its priority back needs CAP_SYS_NICE; FS_TRACEFS_NO_YIELD=1 turns it off,
+ * for measuring). */
+static void
+copier_start (FsTracefsTracer *self)
+{
+  Copier *cp = &self->copier;
+  if (pipe2 (cp->wake, O_CLOEXEC | O_NONBLOCK) < 0)
+    cp->wake[0] = cp->wake[1] = -1;
+  cp->handler_tid = (pid_t) syscall (SYS_gettid);
+  errno = 0;
+  cp->handler_nice = getpriority (PRIO_PROCESS, (id_t) cp->handler_tid);
+  cp->can_yield = errno == 0 && geteuid () == 0 && cp->handler_nice < HANDLER_NICE
+                  && g_getenv ("FS_TRACEFS_NO_YIELD") == NULL;
+  g_atomic_int_set (&cp->stop, 0);
+  g_atomic_int_set (&cp->yielding, 0);
+  g_atomic_int_set (&cp->raised, 0);
+  cp->thread = g_thread_new ("fs-tracefs-copy", copier_main, self);
+}
+
+/* Has the copier make a round now and waits for it (at most 50 ms), so that
+ * what happened until now can be handled at once: the end of the root, a
+ * stop request, the live view. */
+static void
+copier_sync (FsTracefsTracer *self)
+{
+  Copier *cp = &self->copier;
+  guint64 asked = (guint64) fs_recorder_now ();
+  gint64 deadline = g_get_monotonic_time () + 50 * G_TIME_SPAN_MILLISECOND;
+
+  if (cp->thread == NULL || cp->wake[1] < 0)
+    return;
+  (void) !write (cp->wake[1], "r", 1);
+  g_mutex_lock (&cp->lock);
+  while (cp->cutoff < asked)
+    if (!g_cond_wait_until (&cp->copied, &cp->lock, deadline))
+      break;
+  g_mutex_unlock (&cp->lock);
+}
+
+/* In each round of the run thread, before it handles the n records it
+ * holds: yield while the tree is busy, take the caller's priority back when
+ * it is quiet, and for one round after the copier raised it. */
+static void
+copier_adjust_priority (FsTracefsTracer *self, guint n)
+{
+  Copier *cp = &self->copier;
+  if (!cp->can_yield)
+    return;
+  if (g_atomic_int_compare_and_exchange (&cp->raised, 1, 0))
+    {
+      /* The copier gave us our priority back: catch up with it. */
+      g_atomic_int_set (&cp->yielding, 0);
+      return;
+    }
+  gboolean yielding = g_atomic_int_get (&cp->yielding);
+  if (n >= YIELD_MIN_RECORDS && !yielding)
+    {
+      g_atomic_int_set (&cp->yielding, 1);
+      setpriority (PRIO_PROCESS, (id_t) cp->handler_tid, HANDLER_NICE);
+    }
+  else if (n < YIELD_MIN_RECORDS / 4 && yielding)
+    {
+      g_atomic_int_set (&cp->yielding, 0);
+      setpriority (PRIO_PROCESS, (id_t) cp->handler_tid, cp->handler_nice);
+    }
+}
+
+/* Stops the copier (what it copied stays in incoming) and gives the run
+ * thread its priority back. */
+static void
+copier_stop (FsTracefsTracer *self)
+{
+  Copier *cp = &self->copier;
+  if (cp->thread == NULL)
+    return;
+  g_atomic_int_set (&cp->stop, 1);
+  if (cp->wake[1] >= 0)
+    (void) !write (cp->wake[1], "s", 1);
+  g_thread_join (cp->thread);
+  cp->thread = NULL;
+  if (g_atomic_int_get (&cp->yielding))
+    {
+      setpriority (PRIO_PROCESS, (id_t) cp->handler_tid, cp->handler_nice);
+      g_atomic_int_set (&cp->yielding, 0);
+    }
+  for (int i = 0; i < 2; i++)
+    if (cp->wake[i] >= 0)
+      close (cp->wake[i]);
+  cp->wake[0] = cp->wake[1] = -1;
 }
 
 static gint
@@ -2260,15 +2532,32 @@ lookahead_for (FsTracefsTracer *self, guint index, void *data)
   return is_exec;
 }
 
-/* One round: read everything the buffers hold, handle what is older than the
- * start of the round (everything when all is TRUE), keep the rest. */
+/* One round: take the pages the copier read, handle the records older than
+ * the start of its last round, keep the rest.  With all (the copier
+ * stopped), also read what the buffers still hold and handle everything. */
 static void
 drain (FsTracefsTracer *self, gboolean all)
 {
-  guint64 cutoff = all ? G_MAXUINT64 : (guint64) fs_recorder_now ();
+  Copier *cp = &self->copier;
+  guint64 cutoff;
 
-  read_instance (self, &self->main, FALSE);
-  read_instance (self, &self->ext, TRUE);
+  g_mutex_lock (&cp->lock);
+  GByteArray *swap = cp->incoming;
+  cp->incoming = self->pages;
+  self->pages = swap;
+  cutoff = cp->cutoff;
+  g_mutex_unlock (&cp->lock);
+  if (all)
+    {
+      cutoff = G_MAXUINT64;
+      g_byte_array_set_size (self->pages, (self->pages->len + 63u) & ~63u);
+      copy_pages (&self->main, self->kbuf, self->page_size, FALSE, cutoff, self->pages);
+      copy_pages (&self->ext, self->kbuf, self->page_size, TRUE, cutoff, self->pages);
+    }
+  parse_pages (self, self->pages);
+  g_byte_array_set_size (self->pages, 0);
+  if (!all)
+    copier_adjust_priority (self, self->raw->len);  /* before the work */
   if (self->raw->len == 0)
     return;
   g_array_sort (self->raw, compare_raw);
@@ -2291,16 +2580,17 @@ drain (FsTracefsTracer *self, gboolean all)
       g_byte_array_set_size (self->arena, 0);
       return;
     }
-  GByteArray *arena = g_byte_array_new ();
+  GByteArray *kept = self->spare_arena;
+  g_byte_array_set_size (kept, 0);
   for (guint i = n_done; i < self->raw->len; i++)
     {
       RawRecord *r = &g_array_index (self->raw, RawRecord, i);
-      guint32 off = arena->len;
-      g_byte_array_append (arena, self->arena->data + r->offset, r->size);
+      guint32 off = kept->len;
+      g_byte_array_append (kept, self->arena->data + r->offset, r->size);
       r->offset = off;
     }
-  g_byte_array_unref (self->arena);
-  self->arena = arena;
+  self->spare_arena = self->arena;
+  self->arena = kept;
   g_array_remove_range (self->raw, 0, n_done);
 }
 
@@ -2330,6 +2620,12 @@ tracefs_create (FsRecorder *recorder, const FsTracerOptions *options, GError **e
   self->wake_pipe[0] = self->wake_pipe[1] = -1;
   self->raw = g_array_new (FALSE, FALSE, sizeof (RawRecord));
   self->arena = g_byte_array_new ();
+  self->spare_arena = g_byte_array_new ();
+  self->pages = g_byte_array_new ();
+  self->copier.incoming = g_byte_array_new ();
+  self->copier.wake[0] = self->copier.wake[1] = -1;
+  g_mutex_init (&self->copier.lock);
+  g_cond_init (&self->copier.copied);
   self->procs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
@@ -2742,11 +3038,13 @@ tracefs_run (gpointer data, int *root_status, GError **error)
       return FALSE;
     }
 
+  report_cpu ("run-loop start");
+  copier_start (self);
   for (;;)
     {
-      /* Wake up every POLL_INTERVAL_MS to read the buffers, at once for a
-       * stop request, and when the root ends (its pidfd becomes readable),
-       * which usually ends the run. */
+      /* Wake up every POLL_INTERVAL_MS to handle what the copier read, at
+       * once for a stop request, and when the root ends (its pidfd becomes
+       * readable), which usually ends the run. */
       struct pollfd pfd[2] = {
         { .fd = self->wake_pipe[0], .events = POLLIN },
         { .fd = root_pidfd, .events = POLLIN },
@@ -2776,6 +3074,7 @@ tracefs_run (gpointer data, int *root_status, GError **error)
           kill_tree (self);
         }
 
+      copier_sync (self);
       drain (self, FALSE);
 
       if (self->launched && !self->root_reaped)
@@ -2814,7 +3113,9 @@ tracefs_run (gpointer data, int *root_status, GError **error)
 
   if (root_pidfd >= 0)
     close (root_pidfd);
+  copier_stop (self);
   report_timing ("run-loop", t_run);
+  report_cpu ("run-loop end");
   tracing_off (self);
   drain (self, TRUE);
   finish_all_kills (self);
@@ -2862,6 +3163,7 @@ tracefs_run (gpointer data, int *root_status, GError **error)
   if (ok && !fs_recorder_flush (self->recorder, TRUE, error))
     ok = FALSE;
   report_timing ("run", t_run);
+  report_cpu ("end of run");
   return ok;
 }
 
@@ -2882,6 +3184,7 @@ tracefs_free (gpointer data)
   FsTracefsTracer *self = data;
   if (self == NULL)
     return;
+  copier_stop (self);
   if (self->instances_up)
     {
       tracing_off (self);
@@ -2898,7 +3201,6 @@ tracefs_free (gpointer data)
   g_clear_pointer (&self->guard, fs_process_guard_free);
   if (self->kbuf != NULL)
     kbuffer_free (self->kbuf);
-  g_free (self->page);
   if (self->tep != NULL)
     tep_free (self->tep);
   g_clear_pointer (&self->type_to_kind, g_hash_table_unref);
@@ -2909,6 +3211,13 @@ tracefs_free (gpointer data)
   g_clear_pointer (&self->namespaces, g_ptr_array_unref);
   g_array_unref (self->raw);
   g_byte_array_unref (self->arena);
+  g_byte_array_unref (self->spare_arena);
+  g_byte_array_unref (self->pages);
+  g_byte_array_unref (self->copier.incoming);
+  g_mutex_clear (&self->copier.lock);
+  g_cond_clear (&self->copier.copied);
+  if (self->copier.kbuf != NULL)
+    kbuffer_free (self->copier.kbuf);
   if (self->wake_pipe[0] >= 0)
     close (self->wake_pipe[0]);
   if (self->wake_pipe[1] >= 0)

@@ -1,0 +1,186 @@
+#!/bin/bash
+# tracefs-cost-breakdown.sh: where the tracefs tracer's per-operation cost
+# comes from, piece by piece, on the signal workloads of
+# bench/fork-signal-workload (pingpong pinned to CPU 0, storm).
+#
+#   bench/tracefs-cost-breakdown.sh [BUILD_DIR [REPS [CONFIG…]]]   (root)
+#   WORKLOADS="pingpong 20000,storm 4 5000" selects the workloads.
+#
+# Configurations (instances are set up by this script the way
+# tracer/tracefs-tracer.c sets them up, and emptied by `cat` of every
+# per-CPU trace_pipe_raw into /dev/null, the cheapest reader there is, so
+# that the buffers never fill and wrap: these isolate what the kernel does
+# in the traced programs' context):
+#   untraced      nothing
+#   slowpath      one syscall event that never fires, system-wide: every
+#                 task takes the syscall tracepoint slow path
+#   pidfilters    forkscope's two pid filters (set_event_pid and
+#                 set_event_notrace_pid, event-fork), no event enabled: the
+#                 scheduler probes that follow pids
+#   events-wide   forkscope's 19 events system-wide, without pid filter (what
+#                 trace-cmd records in bench/tracefs-bench.sh)
+#   events-main   the same events in forkscope's main instance (pid filter,
+#                 event-fork, the kill filters)
+#   events-both   events-main plus the outside-sender instance
+# and the real recorders:
+#   trace-cmd     trace-cmd record of the 19 events, system-wide
+#   forkscope     forkscope-cli record --tracer tracefs
+#   forkscope-noyield   the same with FS_TRACEFS_NO_YIELD=1
+#   forkscope-ref another forkscope-cli given as REF_CLI=PATH (e.g. one built
+#                 from an earlier commit), for before/after comparisons
+# Configurations are interleaved within each repetition; medians of the
+# workload's own clock (per_op_us) and of its CPU time (op_cpu_us), with
+# ratios over untraced.
+set -uo pipefail
+
+BUILD=${1:-build}
+REPS=${2:-9}
+shift $(( $# < 2 ? $# : 2 ))
+CONFIGS=("$@")
+[ ${#CONFIGS[@]} -gt 0 ] || CONFIGS=(untraced slowpath pidfilters events-wide events-main
+                                     events-both trace-cmd forkscope forkscope-noyield)
+IFS=, read -ra WORKLOADS <<<"${WORKLOADS:-pingpong 20000,storm 4 5000}"
+WORKLOAD=$BUILD/bench/fork-signal-workload
+CLI=$BUILD/app/forkscope-cli
+TRACING=/sys/kernel/tracing
+TMP=$(mktemp -d /tmp/tracefs-breakdown.XXXXXX)
+
+if [ "$(id -u)" != 0 ]; then
+  echo "tracefs-cost-breakdown: needs root" >&2
+  exit 2
+fi
+for tool in "$WORKLOAD" "$CLI"; do
+  if [ ! -x "$tool" ]; then
+    echo "tracefs-cost-breakdown: $tool is missing; build first (ninja -C $BUILD)" >&2
+    exit 2
+  fi
+done
+mountpoint -q "$TRACING" || mount -t tracefs nodev "$TRACING"
+
+# The events forkscope's tracefs tracer enables (tracer/tracefs-tracer.c).
+EVENTS=(task:task_newtask sched:sched_process_exec sched:sched_process_exit
+        signal:signal_generate signal:signal_deliver task:task_rename
+        syscalls:sys_enter_exit_group syscalls:sys_enter_exit syscalls:sys_enter_wait4
+        syscalls:sys_exit_wait4 syscalls:sys_enter_waitid syscalls:sys_exit_waitid
+        syscalls:sys_enter_rt_sigtimedwait syscalls:sys_exit_rt_sigtimedwait
+        syscalls:sys_enter_kill syscalls:sys_exit_kill syscalls:sys_enter_setpgid
+        syscalls:sys_exit_setpgid syscalls:sys_exit_setsid)
+TC_EVENTS=()
+for e in "${EVENTS[@]}"; do TC_EVENTS+=(-e "$e"); done
+MAIN=$TRACING/instances/fs-breakdown-main
+EXT=$TRACING/instances/fs-breakdown-ext
+TOP_TRACING_ON=$(cat "$TRACING/tracing_on")
+
+READERS=()
+start_readers() {  # start_readers INSTANCE_DIR…
+  for d in "$@"; do
+    for f in "$d"/per_cpu/cpu*/trace_pipe_raw; do
+      cat "$f" > /dev/null &
+      READERS+=($!)
+    done
+  done
+}
+remove_instances() {
+  if [ ${#READERS[@]} -gt 0 ]; then
+    kill "${READERS[@]}" 2>/dev/null
+    wait "${READERS[@]}" 2>/dev/null
+    READERS=()
+  fi
+  for d in "$EXT" "$MAIN"; do [ -d "$d" ] && rmdir "$d"; done
+  true
+}
+cleanup() {
+  remove_instances
+  echo "$TOP_TRACING_ON" > "$TRACING/tracing_on" || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+make_main() {
+  mkdir "$MAIN" && echo mono > "$MAIN/trace_clock" && echo 1 > "$MAIN/options/event-fork"
+  echo 'sig != 0' > "$MAIN/events/syscalls/sys_enter_kill/filter"
+  echo 'ret != 0' > "$MAIN/events/syscalls/sys_exit_kill/filter"
+}
+make_ext() {
+  mkdir "$EXT" && echo mono > "$EXT/trace_clock" && echo 256 > "$EXT/buffer_size_kb"
+  echo 1 > "$EXT/options/event-fork"
+  echo 'sig != 17' > "$EXT/events/signal/signal_generate/filter"
+}
+# The pid filters must name the workload before its events are enabled: a
+# shell writes its own pid, enables what is asked, then execs the workload.
+# (The kernel takes one event per write to set_event.)
+in_tree() {  # in_tree MAIN_PID_FILE EXT_NOTRACE EVENTS_DIR "EVENTS" COMMAND…
+  bash -c '
+    [ -n "$1" ] && echo $$ > "$1"
+    [ -n "$2" ] && { echo $$ > "$2/set_event_notrace_pid"; echo signal:signal_generate > "$2/set_event"; }
+    for e in $4; do echo "$e" >> "$3/set_event"; done
+    shift 4
+    exec "$@"' in_tree "$@"
+}
+
+# run CONFIG WORKLOAD-ARGS…: prints "per_op_us op_cpu_us"
+run() {
+  local config=$1 line
+  shift
+  case $config in
+    untraced)     line=$("$WORKLOAD" "$@") ;;
+    slowpath)     mkdir "$MAIN"; echo syscalls:sys_exit_setsid > "$MAIN/set_event"
+                  line=$("$WORKLOAD" "$@") ;;
+    pidfilters)   make_main; make_ext
+                  line=$(in_tree "$MAIN/set_event_pid" "" "$MAIN" "" "$WORKLOAD" "$@") ;;
+    events-wide)  make_main; start_readers "$MAIN"
+                  line=$(in_tree "" "" "$MAIN" "${EVENTS[*]}" "$WORKLOAD" "$@") ;;
+    events-main)  make_main; start_readers "$MAIN"
+                  line=$(in_tree "$MAIN/set_event_pid" "" "$MAIN" "${EVENTS[*]}" "$WORKLOAD" "$@") ;;
+    events-both)  make_main; make_ext; start_readers "$MAIN" "$EXT"
+                  line=$(in_tree "$MAIN/set_event_pid" "$EXT" "$MAIN" "${EVENTS[*]}" "$WORKLOAD" "$@") ;;
+    trace-cmd)    line=$(trace-cmd record -q -d --no-filter -o "$TMP/trace.dat" "${TC_EVENTS[@]}" \
+                           "$WORKLOAD" "$@" 2>/dev/null || true) ;;
+    forkscope)    line=$("$CLI" record --tracer tracefs -q -o "$TMP/t.fstrace" -- "$WORKLOAD" "$@") ;;
+    forkscope-noyield)
+                  line=$(FS_TRACEFS_NO_YIELD=1 "$CLI" record --tracer tracefs -q -o "$TMP/t.fstrace" -- \
+                           "$WORKLOAD" "$@") ;;
+    forkscope-ref)
+                  line=$("${REF_CLI:?REF_CLI=PATH names the reference forkscope-cli}" record \
+                           --tracer tracefs -q -o "$TMP/t.fstrace" -- "$WORKLOAD" "$@") ;;
+    *)            echo "tracefs-cost-breakdown: unknown configuration $config" >&2; exit 2 ;;
+  esac
+  remove_instances
+  echo "$(sed -n 's/.*per_op_us=\([0-9.]*\).*/\1/p' <<<"$line") $(sed -n 's/.*op_cpu_us=\([0-9.]*\).*/\1/p' <<<"$line")"
+}
+
+median() {
+  sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
+}
+
+remove_instances
+echo "# tracefs cost breakdown: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $REPS repetitions, medians; ratios are over untraced"
+echo
+printf '| %-16s | %-17s | %10s | %6s | %10s | %6s |\n' workload configuration "µs per op" "× op" "CPU µs/op" "× CPU"
+printf '|%s|%s|%s|%s|%s|%s|\n' ------------------ ------------------- ------------ -------- ------------ --------
+for workload in "${WORKLOADS[@]}"; do
+  for config in "${CONFIGS[@]}"; do : > "$TMP/$config.op"; : > "$TMP/$config.cpu"; done
+  for ((rep = 0; rep < REPS; rep++)); do
+    for ((k = 0; k < ${#CONFIGS[@]}; k++)); do
+      config=${CONFIGS[$(( (k + rep) % ${#CONFIGS[@]} ))]}
+      # shellcheck disable=SC2086
+      read -r op cpu <<<"$(run "$config" $workload)"
+      echo "${op:-0}" >> "$TMP/$config.op"
+      echo "${cpu:-0}" >> "$TMP/$config.cpu"
+    done
+  done
+  base_op=$(median < "$TMP/untraced.op" 2>/dev/null || echo 0)
+  base_cpu=$(median < "$TMP/untraced.cpu" 2>/dev/null || echo 0)
+  for config in "${CONFIGS[@]}"; do
+    op=$(median < "$TMP/$config.op")
+    cpu=$(median < "$TMP/$config.cpu")
+    printf '| %-16s | %-17s | %10s | %6s | %10s | %6s |\n' "$workload" "$config" \
+      "$op" "$(ratio "$op" "$base_op")" "$cpu" "$(ratio "$cpu" "$base_cpu")"
+  done
+done
+echo
+echo "# end: $(date -u '+%H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)"
