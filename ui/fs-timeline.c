@@ -157,24 +157,6 @@ fs_timeline_get_bins (FsTimeline *self, guint *n_bins)
   return self->bins;
 }
 
-static gint64
-nice_step (gint64 span_ns, double width_px)
-{
-  static const gint64 steps[] = { 1, 2, 5 };
-  double target = (double) span_ns / MAX (width_px / 110.0, 1.0);
-  gint64 magnitude = 1;
-
-  for (;;)
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
-        if ((double) (steps[i] * magnitude) >= target)
-          return steps[i] * magnitude;
-      if (magnitude > G_MAXINT64 / 100)
-        return magnitude;
-      magnitude *= 10;
-    }
-}
-
 static void
 fs_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -219,7 +201,7 @@ fs_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   /* Axis: ticks at round times with labels. */
   {
-    gint64 step = nice_step (MAX (to - from, 1), width - 2 * PAD);
+    gint64 step = fs_time_axis_step (MAX (to - from, 1), width - 2 * PAD, 110.0);
     gint64 first = from - from % step;
     PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
     PangoFontDescription *font = pango_font_description_from_string ("Sans 8");
