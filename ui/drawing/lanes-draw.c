@@ -1054,7 +1054,7 @@ fs_lanes_draw (cairo_t *cr, FsLanesLayout *self, const FsLanesView *view)
     {
       double x = round (tx (&pt, view->playhead_ns));
       cairo_save (cr);
-      fs_palette_set_source (cr, &pt.pal->selection, 1.0);
+      fs_palette_set_source (cr, &pt.pal->playhead, 1.0);
       cairo_set_line_width (cr, 2.0);
       cairo_move_to (cr, x, pt.py - AXIS_HEIGHT + 4);
       cairo_line_to (cr, x, pt.py + pt.ph);
