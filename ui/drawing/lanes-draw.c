@@ -343,6 +343,8 @@ typedef struct {
   double             scale;              /* px per ns */
   guint              first_row, last_row;/* rows on screen, [first, last) */
   guint              n_arrows;
+  double             stub_column;        /* pixel column of the last stubs drawn … */
+  guint              stub_directions;    /* … and their directions (bit 0 up, bit 1 down) */
   GArray            *segments;           /* Segment, one lane at a time */
   GArray            *labels;             /* cairo_rectangle_t of the signal labels drawn */
 } Painter;
@@ -454,13 +456,14 @@ set_state_fill (Painter *pt, guint8 state)
     }
 }
 
+static void paint_segment_pattern (Painter *pt, const Segment *s, double cy);
+
 /* One state's look, used by the lanes and the legend: running solid,
  * blocked pale with edges, stopped hatched, zombie thin. */
 static void
 paint_segment (Painter *pt, const Segment *s, double cy, gboolean details)
 {
   cairo_t *cr = pt->cr;
-  const FsPalette *pal = pt->pal;
   double w = s->x1 - s->x0, top = cy - BAR_HEIGHT / 2;
 
   if (s->state == FS_STATE_ZOMBIE)
@@ -473,9 +476,17 @@ paint_segment (Painter *pt, const Segment *s, double cy, gboolean details)
   set_state_fill (pt, s->state);
   cairo_rectangle (cr, s->x0, top, w, BAR_HEIGHT);
   cairo_fill (cr);
-  if (!details || w < 2)
-    return;
-  const FsRgb *stroke = &pal->state_stroke[s->state];
+  if (details && w >= 2)
+    paint_segment_pattern (pt, s, cy);
+}
+
+/* The pattern over a blocked or stopped bar: edges and the reason, or hatching. */
+static void
+paint_segment_pattern (Painter *pt, const Segment *s, double cy)
+{
+  cairo_t *cr = pt->cr;
+  double w = s->x1 - s->x0, top = cy - BAR_HEIGHT / 2;
+  const FsRgb *stroke = &pt->pal->state_stroke[s->state];
   cairo_save (cr);
   if (s->state == FS_STATE_STOPPED)
     {
@@ -559,6 +570,22 @@ paint_arrow (Painter *pt, double x0, double y0, double x1, double y1, int signo,
         {
           cairo_restore (cr);
           return;
+        }
+      if (!in0 || !in1)
+        {
+          /* Stubs from one pixel column in one direction look the same:
+           * one is enough. */
+          double column = floor (in0 ? x0 : x1);
+          guint direction = (in0 ? y1 < y0 : y0 < y1) ? 1 : 2;
+          if (column == pt->stub_column && (pt->stub_directions & direction))
+            {
+              cairo_restore (cr);
+              return;
+            }
+          if (column != pt->stub_column)
+            pt->stub_directions = 0;
+          pt->stub_column = column;
+          pt->stub_directions |= direction;
         }
       if (!in0)
         {
@@ -755,6 +782,9 @@ paint_lane_events (Painter *pt, guint row, FsProcessId id)
   double column = -1;
   guint in_column = 0;
   Connector connector = { 0 };
+
+  pt->stub_column = -1;
+  pt->stub_directions = 0;
 
   for (guint i = first_event_from (trace, events, n, view->from_ns); i < n; i++)
     {
@@ -1039,10 +1069,30 @@ fs_lanes_draw (cairo_t *cr, FsLanesLayout *self, const FsLanesView *view)
       FsProcessId id = g_array_index (self->rows, FsProcessId, r);
       double y = row_y (&pt, r);
       collect_segments (&pt, id);
-      for (guint s = 0; s < pt.segments->len; s++)
+      /* One fill per state for the bars, then the patterns of wide ones. */
+      for (guint8 state = FS_STATE_RUNNING; state <= FS_STATE_ZOMBIE; state++)
         {
-          const Segment *seg = &g_array_index (pt.segments, Segment, s);
-          paint_segment (&pt, seg, y, seg->x1 - seg->x0 >= 2);
+          gboolean any = FALSE;
+          double h = state == FS_STATE_ZOMBIE ? ZOMBIE_HEIGHT : BAR_HEIGHT;
+          for (guint k = 0; k < pt.segments->len; k++)
+            {
+              const Segment *seg = &g_array_index (pt.segments, Segment, k);
+              if (seg->state != state)
+                continue;
+              cairo_rectangle (cr, seg->x0, y - h / 2, seg->x1 - seg->x0, h);
+              any = TRUE;
+            }
+          if (any)
+            {
+              set_state_fill (&pt, state);
+              cairo_fill (cr);
+            }
+        }
+      for (guint k = 0; k < pt.segments->len; k++)
+        {
+          const Segment *seg = &g_array_index (pt.segments, Segment, k);
+          if ((seg->state == FS_STATE_BLOCKED || seg->state == FS_STATE_STOPPED) && seg->x1 - seg->x0 >= 2)
+            paint_segment_pattern (&pt, seg, y);
         }
     }
   for (guint r = pt.first_row; r < pt.last_row; r++)
