@@ -42,6 +42,8 @@ export_view (FsLanesLayout *layout, const FsExportFilter *filter, FsLanesView *v
     view->from_ns = filter->from_ns;
   if (filter != NULL && filter->to_ns != FS_TIME_NONE)
     view->to_ns = filter->to_ns;
+  else
+    view->to_ns += (view->to_ns - view->from_ns) / 50;   /* the export's room at the end */
   view->height = fs_lanes_get_content_height (layout, view);
 }
 

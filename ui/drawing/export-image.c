@@ -380,6 +380,8 @@ fs_export_lanes_bytes (FsTrace *trace, const FsExportFilter *filter, const FsIma
     lp.view.from_ns = filter->from_ns;
   if (filter->to_ns != FS_TIME_NONE)
     lp.view.to_ns = filter->to_ns;
+  else
+    lp.view.to_ns += (lp.view.to_ns - lp.view.from_ns) / 50;   /* room for the last marks */
   if (lp.view.to_ns <= lp.view.from_ns)
     lp.view.to_ns = lp.view.from_ns + 1;
   lp.view.height = fs_lanes_get_content_height (layout, &lp.view);

@@ -623,6 +623,8 @@ paint_arrow (Painter *pt, double x0, double y0, double x1, double y1, int signo,
   cairo_rectangle_t box = { (x0 + x1) / 2 + 4, MIN (y0, y1) + fabs (y1 - y0) / 2 - h / 2, w, h };
   if (fabs (y1 - y0) < 0.5)
     box.y = y0 - BAR_HEIGHT - h;
+  if (box.x + box.width > pt->px + pt->pw)
+    box.x = (x0 + x1) / 2 - 4 - box.width;     /* at the right edge: on the arrow's left */
   for (guint i = 0; i < pt->labels->len; i++)
     {
       const cairo_rectangle_t *o = &g_array_index (pt->labels, cairo_rectangle_t, i);
