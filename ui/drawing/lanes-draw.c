@@ -458,8 +458,9 @@ set_state_fill (Painter *pt, guint8 state)
 
 static void paint_segment_pattern (Painter *pt, const Segment *s, double cy);
 
-/* One state's look, used by the lanes and the legend: running solid,
- * blocked pale with edges, stopped hatched, zombie thin. */
+/* One state's look (the legend's swatches; the lanes batch the same fills
+ * per state): running solid, blocked pale with edges, stopped hatched,
+ * zombie thin. */
 static void
 paint_segment (Painter *pt, const Segment *s, double cy, gboolean details)
 {
