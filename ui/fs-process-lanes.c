@@ -314,7 +314,9 @@ fs_process_lanes_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboa
   g_autofree char *escaped = g_markup_escape_text (process, -1);
   g_autofree char *at = fs_format_duration (hit.t_ns);
   GString *text = g_string_new (NULL);
-  g_string_append_printf (text, "<b>%s</b>\n%s", escaped, fs_state_name (hit.state));
+  const char *state = hit.state == FS_STATE_UNBORN ? "not born yet"
+                    : hit.state == FS_STATE_GONE ? "reaped" : fs_state_name (hit.state);
+  g_string_append_printf (text, "<b>%s</b>\n%s", escaped, state);
   if (hit.state == FS_STATE_BLOCKED && hit.reason != FS_BLOCK_OTHER)
     g_string_append_printf (text, " (%s)", fs_block_reason_name (hit.reason));
   g_string_append_printf (text, " at %s", at);
