@@ -356,15 +356,16 @@ fs_export_lanes_bytes (FsTrace *trace, const FsExportFilter *filter, const FsIma
     options->progress (0.0, options->progress_data);
   g_autofree char *title = options->title != NULL ? g_strdup (options->title)
                                                   : fs_trace_default_title (trace);
-  g_autoptr(FsLanesLayout) layout = fs_lanes_layout_new (trace, filter);
-  guint rows = fs_lanes_layout_get_n_rows (layout);
-  if (rows > FS_LANES_MAX_ROWS)
+  /* Refused before any text is measured: counting the rows is cheap. */
+  g_autoptr(GArray) rows = fs_tree_order (trace, filter, NULL);
+  if (rows->len > FS_LANES_MAX_ROWS)
     {
       g_set_error (error, FS_EXPORT_ERROR, FS_EXPORT_ERROR_TOO_LARGE,
                    "%u process lanes are too many to read (at most %u): narrow them with "
-                   "--processes or --from/--to", rows, FS_LANES_MAX_ROWS);
+                   "--processes or --from/--to", rows->len, FS_LANES_MAX_ROWS);
       return NULL;
     }
+  g_autoptr(FsLanesLayout) layout = fs_lanes_layout_new (trace, filter);
   /* The width is the time resolution here, so it sizes the picture rather
    * than scaling it. */
   FsImageOptions opts = *options;
