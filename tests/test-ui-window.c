@@ -655,6 +655,10 @@ test_lanes (Fixture *f, gconstpointer data)
   /* The time under the pointer stays under it (within a pixel). */
   g_assert_cmpfloat (fabs (fs_lanes_time_to_x (layout, &view, t_under) - (px + pw / 2)), <, 1.5);
 
+  /* Copy Picture copies what the view shows. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.copy-picture", NULL);
+  g_assert_nonnull (strstr (fs_window_get_banner_text (f->window), "process lanes"));
+
   /* Ctrl+0 (zoom-fit) shows the whole trace again; back to the graph. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.zoom-fit", NULL);
   g_assert_cmpint (visible_span (session), ==, fs_session_get_duration (session));

@@ -787,7 +787,17 @@ copy_picture_action (GtkWidget *widget, const char *action_name, GVariant *param
   options.format = FS_IMAGE_PNG;
   options.scale = 2;
   options.theme = fs_graph_view_is_dark (self->graph_view) ? FS_THEME_DARK : FS_THEME_LIGHT;
-  png = fs_export_graph_bytes (trace, fs_session_get_time (self->session), &options, &error);
+  gboolean lanes = g_str_equal (fs_window_get_view (self), "lanes");
+  if (lanes)
+    {
+      /* The lanes as shown: the visible time range. */
+      FsExportFilter filter;
+      fs_export_filter_init (&filter);
+      fs_session_get_visible_range (self->session, &filter.from_ns, &filter.to_ns);
+      png = fs_export_lanes_bytes (trace, &filter, &options, &error);
+    }
+  else
+    png = fs_export_graph_bytes (trace, fs_session_get_time (self->session), &options, &error);
   if (png != NULL)
     texture = gdk_texture_new_from_bytes (png, &error);
   if (texture == NULL)
@@ -796,7 +806,8 @@ copy_picture_action (GtkWidget *widget, const char *action_name, GVariant *param
       return;
     }
   gdk_clipboard_set_texture (gtk_widget_get_clipboard (widget), texture);
-  show_banner (self, BANNER_INFO, "The graph at the playhead was copied to the clipboard as a picture.");
+  show_banner (self, BANNER_INFO, lanes ? "The process lanes of the visible time range were copied to the clipboard as a picture."
+                                        : "The graph at the playhead was copied to the clipboard as a picture.");
 }
 
 static void
