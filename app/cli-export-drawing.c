@@ -1,5 +1,5 @@
 /* cli-export-drawing.c: the picture formats (graph snapshot, sequence diagram,
- * animated SVG) and the text diagram formats (dot, mermaid, chrome-json) of
+ * process lanes, animated SVG) and the text diagram formats (dot, mermaid, chrome-json) of
  * `forkscope-cli export`.  Each function reads the parsed FsCliExportOptions
  * and hands the work to ui/drawing or core/trace-export. */
 #include "cli.h"
@@ -116,6 +116,27 @@ write_output (const FsCliExportOptions *o, GBytes *bytes, GError **error)
   return TRUE;
 }
 
+/* Formats over a time window have no single instant. */
+static gboolean
+check_window (const FsCliExportOptions *o, GError **error)
+{
+  if (o->at != NULL || o->at_event != NULL)
+    return usage (error, "%s covers a time window: use --from/--to, not --at/--at-event", o->format);
+  return TRUE;
+}
+
+/* The end of every picture export: the progress line closed, then the
+ * picture written or the failure reported. */
+static gboolean
+finish_picture (const FsCliExportOptions *o, Progress *progress, GBytes *bytes, GError *local_error,
+                GError **error)
+{
+  progress_end (progress);
+  if (bytes == NULL)
+    return report_failure (o, local_error, error);
+  return write_output (o, bytes, error);
+}
+
 static gboolean
 export_graph (const FsCliExportOptions *o, FsImageFormat format, GError **error)
 {
@@ -131,10 +152,7 @@ export_graph (const FsCliExportOptions *o, FsImageFormat format, GError **error)
   progress_init (&progress, "graph", &io.progress, &io.progress_data);
   gint64 at = o->at_ns != FS_TIME_NONE ? o->at_ns : fs_trace_duration (o->trace);
   g_autoptr(GBytes) bytes = fs_export_graph_bytes (o->trace, at, &io, &local_error);
-  progress_end (&progress);
-  if (bytes == NULL)
-    return report_failure (o, local_error, error);
-  return write_output (o, bytes, error);
+  return finish_picture (o, &progress, bytes, local_error, error);
 }
 
 static gboolean
@@ -145,18 +163,27 @@ export_sequence (const FsCliExportOptions *o, FsImageFormat format, GError **err
   Progress progress;
   g_autoptr(GError) local_error = NULL;
 
-  if (o->at != NULL || o->at_event != NULL)
-    return usage (error, "%s covers a time window: use --from/--to, not --at/--at-event", o->format);
-  if (!image_options_from_cli (o, format, &io, error))
+  if (!check_window (o, error) || !image_options_from_cli (o, format, &io, error))
     return FALSE;
   fs_sequence_options_init (&so);
   so.filter = o->filter;
   progress_init (&progress, "sequence diagram", &so.progress, &so.progress_data);
   g_autoptr(GBytes) bytes = fs_export_sequence_bytes (o->trace, &so, &io, &local_error);
-  progress_end (&progress);
-  if (bytes == NULL)
-    return report_failure (o, local_error, error);
-  return write_output (o, bytes, error);
+  return finish_picture (o, &progress, bytes, local_error, error);
+}
+
+static gboolean
+export_lanes (const FsCliExportOptions *o, FsImageFormat format, GError **error)
+{
+  FsImageOptions io;
+  Progress progress;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!check_window (o, error) || !image_options_from_cli (o, format, &io, error))
+    return FALSE;
+  progress_init (&progress, "process lanes", &io.progress, &io.progress_data);
+  g_autoptr(GBytes) bytes = fs_export_lanes_bytes (o->trace, &o->filter, &io, &local_error);
+  return finish_picture (o, &progress, bytes, local_error, error);
 }
 
 static gboolean
@@ -167,8 +194,8 @@ export_text (const FsCliExportOptions *o, FsTextExportFunc func, GError **error)
   g_autoptr(GError) local_error = NULL;
   g_autofree char *title = NULL;
 
-  if (o->at != NULL || o->at_event != NULL)
-    return usage (error, "%s covers a time window: use --from/--to, not --at/--at-event", o->format);
+  if (!check_window (o, error))
+    return FALSE;
   if (o->theme != NULL || o->scale > 0 || o->width > 0)
     return usage (error, "%s is text: --theme/--scale/--width do not apply", o->format);
   fs_text_export_options_init (&to);
@@ -195,6 +222,9 @@ gboolean fs_cli_export_pdf (const FsCliExportOptions *o, GError **error) { retur
 gboolean fs_cli_export_seq_svg (const FsCliExportOptions *o, GError **error) { return export_sequence (o, FS_IMAGE_SVG, error); }
 gboolean fs_cli_export_seq_png (const FsCliExportOptions *o, GError **error) { return export_sequence (o, FS_IMAGE_PNG, error); }
 gboolean fs_cli_export_seq_pdf (const FsCliExportOptions *o, GError **error) { return export_sequence (o, FS_IMAGE_PDF, error); }
+gboolean fs_cli_export_lanes_svg (const FsCliExportOptions *o, GError **error) { return export_lanes (o, FS_IMAGE_SVG, error); }
+gboolean fs_cli_export_lanes_png (const FsCliExportOptions *o, GError **error) { return export_lanes (o, FS_IMAGE_PNG, error); }
+gboolean fs_cli_export_lanes_pdf (const FsCliExportOptions *o, GError **error) { return export_lanes (o, FS_IMAGE_PDF, error); }
 gboolean fs_cli_export_dot (const FsCliExportOptions *o, GError **error) { return export_text (o, fs_export_dot, error); }
 gboolean fs_cli_export_mermaid (const FsCliExportOptions *o, GError **error) { return export_text (o, fs_export_mermaid, error); }
 gboolean fs_cli_export_chrome_json (const FsCliExportOptions *o, GError **error) { return export_text (o, fs_export_chrome_json, error); }
@@ -216,8 +246,5 @@ fs_cli_export_animated_svg (const FsCliExportOptions *o, GError **error)
   ao.to_ns = o->filter.to_ns;
   progress_init (&progress, "animation", &io.progress, &io.progress_data);
   g_autoptr(GBytes) bytes = fs_export_animated_svg_bytes (o->trace, &io, &ao, &local_error);
-  progress_end (&progress);
-  if (bytes == NULL)
-    return report_failure (o, local_error, error);
-  return write_output (o, bytes, error);
+  return finish_picture (o, &progress, bytes, local_error, error);
 }

@@ -172,6 +172,9 @@ gboolean fs_cli_export_pdf          (const FsCliExportOptions *options, GError *
 gboolean fs_cli_export_seq_svg      (const FsCliExportOptions *options, GError **error);
 gboolean fs_cli_export_seq_png      (const FsCliExportOptions *options, GError **error);
 gboolean fs_cli_export_seq_pdf      (const FsCliExportOptions *options, GError **error);
+gboolean fs_cli_export_lanes_svg    (const FsCliExportOptions *options, GError **error);
+gboolean fs_cli_export_lanes_png    (const FsCliExportOptions *options, GError **error);
+gboolean fs_cli_export_lanes_pdf    (const FsCliExportOptions *options, GError **error);
 gboolean fs_cli_export_animated_svg (const FsCliExportOptions *options, GError **error);
 gboolean fs_cli_export_dot          (const FsCliExportOptions *options, GError **error);
 gboolean fs_cli_export_mermaid      (const FsCliExportOptions *options, GError **error);

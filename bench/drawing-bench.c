@@ -9,11 +9,15 @@
  *    the app does: fitted to the window (everything visible, small) and at
  *    1:1 zoom (a viewport of the graph);
  *  - a sequence diagram of 10,000 events: layout + drawing the whole diagram
- *    (recording surface), and the full SVG export. */
+ *    (recording surface), and the full SVG export;
+ *  - process lanes of a 10,000-process, 1,000,000-event trace: layout, and a
+ *    1920x1080 frame of the whole time range, of a scrolled middle and of a
+ *    1 % zoomed window (what the app's lanes view draws per frame). */
 #include "core/trace-synth.h"
 #include "ui/drawing/export-image.h"
 #include "ui/drawing/graph-draw.h"
 #include "ui/drawing/graph-layout.h"
+#include "ui/drawing/lanes-draw.h"
 #include "ui/drawing/sequence-draw.h"
 
 #include <stdio.h>
@@ -166,6 +170,45 @@ main (int argc, char **argv)
     }
   report ("sequence diagram, 10,000 events: SVG export", ms, MIN (repeats, 5), 0);
   printf ("  (SVG: %.1f MB)\n", svg_len / 1e6);
+
+  /* Process lanes, 10,000 processes and 1,000,000 events. */
+  g_autoptr(FsTrace) huge = fs_trace_synth (10000, 1000000, 4);
+  printf ("(lanes trace: %u processes, %" G_GSIZE_FORMAT " events)\n", fs_trace_n_processes (huge),
+          fs_trace_n_events (huge));
+  for (int i = 0; i < repeats; i++)
+    {
+      tick (); FsLanesLayout *ll = fs_lanes_layout_new (huge, NULL); fs_lanes_layout_free (ll); ms[i] = tock ();
+    }
+  report ("lanes layout, 10,000 processes", ms, repeats, 0);
+  g_autoptr(FsLanesLayout) lanes = fs_lanes_layout_new (huge, NULL);
+  cairo_surface_t *screen = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1920, 1080);
+  static const struct { const char *what; double scroll_share; double zoom; } frames[] = {
+    { "lanes frame 1920x1080, whole trace, top rows", 0.0, 1.0 },
+    { "lanes frame 1920x1080, whole trace, middle rows", 0.5, 1.0 },
+    { "lanes frame 1920x1080, 1 % window, middle rows", 0.5, 0.01 },
+  };
+  for (guint f = 0; f < G_N_ELEMENTS (frames); f++)
+    {
+      FsLanesView view;
+      fs_lanes_view_init (&view, lanes, 1920);
+      view.height = 1080;
+      view.scroll_y = frames[f].scroll_share * fs_lanes_get_content_height (lanes, &view);
+      gint64 span = (gint64) ((double) fs_trace_duration (huge) * frames[f].zoom);
+      view.from_ns = fs_trace_duration (huge) / 2 - span / 2;
+      view.to_ns = view.from_ns + span;
+      view.playhead_ns = fs_trace_duration (huge) / 2;
+      for (int i = 0; i < repeats; i++)
+        {
+          tick ();
+          cairo_t *cr = cairo_create (screen);
+          fs_lanes_draw (cr, lanes, &view);
+          cairo_destroy (cr);
+          cairo_surface_flush (screen);
+          ms[i] = tock ();
+        }
+      report (frames[f].what, ms, repeats, 16);
+    }
+  cairo_surface_destroy (screen);
   g_free (ms);
   return 0;
 }

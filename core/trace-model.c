@@ -19,11 +19,7 @@
 
 G_DEFINE_QUARK (fs-trace-error-quark, fs_trace_error)
 
-typedef struct {
-  gint64 t_ns;
-  guint8 state;
-  guint8 reason;
-} StateChange;
+typedef FsStateChange StateChange;
 
 typedef struct {
   guint32 send;       /* event index of the send */
@@ -1279,6 +1275,14 @@ fs_trace_process_state_at (FsTrace *self, FsProcessId id, gint64 t_ns, FsProcess
     return;
   flights = fs_trace_signals_in_flight (self, t_ns);
   add_pending (self, flights, out, id);
+}
+
+const FsStateChange *
+fs_trace_process_state_changes (FsTrace *self, FsProcessId id, guint *n)
+{
+  g_return_val_if_fail (self->finished && id < self->processes->len, NULL);
+  *n = self->state_offsets[id + 1] - self->state_offsets[id];
+  return self->states + self->state_offsets[id];
 }
 
 void

@@ -184,6 +184,14 @@ typedef struct {
   gsize    last_marker;   /* index of its last marker at or before t, FS_EVENT_NONE */
 } FsProcessState;
 
+/* One step of a process's state timeline: from t_ns on, the process is in
+ * state (until the next step). */
+typedef struct {
+  gint64   t_ns;
+  guint8   state;         /* FsStateKind */
+  guint8   reason;        /* FsBlockReason when state is BLOCKED */
+} FsStateChange;
+
 /* A signal between send and delivery. */
 typedef struct {
   gsize send_index;       /* index of the FS_EVENT_SIGNAL_SEND event */
@@ -263,6 +271,9 @@ gsize           fs_trace_event_at_or_before(FsTrace *self, gint64 t_ns);
 /* State of one process at time t (events at exactly t count as happened). */
 void            fs_trace_process_state_at  (FsTrace *self, FsProcessId id, gint64 t_ns,
                                             FsProcessState *out);
+/* The state timeline of one process, in time order: the first step is its
+ * birth (RUNNING), the last may be ZOMBIE or GONE.  Owned by the trace. */
+const FsStateChange *fs_trace_process_state_changes (FsTrace *self, FsProcessId id, guint *n);
 /* States of all processes at t; out has fs_trace_n_processes() entries. */
 void            fs_trace_states_at         (FsTrace *self, gint64 t_ns, FsProcessState *out);
 /* Signals sent at or before t and delivered after t (or never). */

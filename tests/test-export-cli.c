@@ -96,6 +96,51 @@ test_every_format (void)
     g_unlink (paths[i]);
 }
 
+static guint32
+png_width (const char *path)
+{
+  g_autofree guint8 *data = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (path, (char **) &data, &len, NULL));
+  g_assert_cmpuint (len, >, 24);
+  g_assert_cmpmem (data, 8, "\x89PNG\r\n\x1a\n", 8);
+  return (guint32) data[16] << 24 | (guint32) data[17] << 16 | (guint32) data[18] << 8 | data[19];
+}
+
+static void
+test_lanes (void)
+{
+  g_autofree char *svg = export_to ("lanes-svg", "lanes.svg",
+                                    "--processes=main,slightly expensive");
+  g_assert_true (tool_accepts ("xmllint", "--noout", svg));
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (svg, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "class=\"fs-lane\">main[4001]</text>"));
+  g_assert_nonnull (strstr (text, "class=\"fs-lane\">slightly expensive[4003]</text>"));
+  g_assert_null (strstr (text, "very expensive[4002]"));
+  g_assert_nonnull (strstr (text, "<title>Ordered results</title>"));
+
+  /* --width is the picture's width (more time resolution), --scale its pixels. */
+  g_autofree char *wide = g_build_filename (tmp_dir, "lanes.png", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  const char *args[] = { "export", trace_path, "--format", "lanes-png", "--width", "900", "--scale", "2",
+                         "--from", "2s", "--to", "end", "-o", wide, NULL };
+  g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+  g_assert_cmpuint (png_width (wide), ==, 1800);
+  g_autofree char *pdf = export_to ("lanes-pdf", "lanes.pdf", "--theme=dark");
+  g_assert_true (tool_accepts ("pdfinfo", NULL, pdf));
+  g_unlink (svg);
+  g_unlink (wide);
+  g_unlink (pdf);
+
+  /* The formats are listed in the help. */
+  g_autofree char *help = NULL, *help_err = NULL;
+  const char *help_args[] = { "export", "--help", NULL };
+  run_cli (help_args, &help, &help_err);
+  g_assert_nonnull (strstr (help, "lanes-svg"));
+  g_assert_nonnull (strstr (help, "lanes-pdf"));
+}
+
 static void
 test_text_to_stdout (void)
 {
@@ -132,6 +177,23 @@ test_misuse (void)
   expect_usage_error (nobody, "nobody");
   const char *text_theme[] = { "export", trace_path, "--format", "dot", "--theme", "dark", NULL };
   expect_usage_error (text_theme, "--theme");
+  const char *lanes_at[] = { "export", trace_path, "--format", "lanes-svg", "--at", "1", "-o", out, NULL };
+  expect_usage_error (lanes_at, "--from/--to");
+
+  /* More lanes than anyone can read: refused, pointing at the filters. */
+  g_autofree char *wide_path = g_build_filename (tmp_dir, "wide.fstrace", NULL);
+  {
+    g_autoptr(FsTrace) wide = fs_test_trace_fan_out (2100);
+    g_autoptr(GError) error = NULL;
+    g_assert_true (fs_trace_save (wide, wide_path, &error));
+  }
+  const char *too_many[] = { "export", wide_path, "--format", "lanes-png", "-o", out, NULL };
+  expect_usage_error (too_many, "--processes");
+  const char *narrowed[] = { "export", wide_path, "--format", "lanes-svg", "--processes", "root,child-7", "-o", out, NULL };
+  g_autofree char *o = NULL, *e = NULL;
+  g_assert_cmpint (run_cli (narrowed, &o, &e), ==, 0);
+  g_unlink (out);
+  g_unlink (wide_path);
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 }
 
@@ -150,6 +212,7 @@ main (int argc, char **argv)
     g_assert_no_error (error);
   }
   g_test_add_func ("/export/cli/every-format", test_every_format);
+  g_test_add_func ("/export/cli/lanes", test_lanes);
   g_test_add_func ("/export/cli/stdout", test_text_to_stdout);
   g_test_add_func ("/export/cli/misuse", test_misuse);
   int status = g_test_run ();

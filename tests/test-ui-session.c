@@ -5,6 +5,7 @@
 #include "ui/fs-event-format.h"
 #include "ui-test-trace.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void
@@ -38,6 +39,48 @@ test_seek (void)
   g_assert_cmpint (fs_session_get_time (session), ==, 0);
   fs_session_go_end (session);
   g_assert_cmpuint (fs_session_get_current_event (session), ==, fs_trace_n_events (t.trace) - 1);
+  g_object_unref (t.trace);
+}
+
+/* Zoom and pan of the visible range, shared by the timeline and the lanes. */
+static void
+test_zoom_and_pan (void)
+{
+  UiTestTrace t = ui_test_trace_new ();
+  g_autoptr (FsSession) session = fs_session_new ();
+  gint64 from, to, duration;
+
+  fs_session_set_trace (session, t.trace, "/tmp/x.fstrace", NULL);
+  duration = fs_session_get_duration (session);
+  fs_session_get_visible_range (session, &from, &to);
+  g_assert_cmpint (from, ==, 0);
+  g_assert_cmpint (to, ==, duration);
+
+  /* Zooming in around a time keeps that time at the same share of the range. */
+  fs_session_zoom_visible_range (session, 0.5, duration / 4);
+  fs_session_get_visible_range (session, &from, &to);
+  g_assert_cmpint (llabs ((to - from) - duration / 2), <=, 1);
+  g_assert_cmpint (llabs (from - duration / 8), <=, 1);
+
+  /* Panning stops at either end of the trace. */
+  fs_session_pan_visible_range (session, -duration);
+  fs_session_get_visible_range (session, &from, &to);
+  g_assert_cmpint (from, ==, 0);
+  g_assert_cmpint (llabs ((to - from) - duration / 2), <=, 1);
+  fs_session_pan_visible_range (session, 10 * duration);
+  fs_session_get_visible_range (session, &from, &to);
+  g_assert_cmpint (to, ==, duration);
+  g_assert_cmpint (llabs ((to - from) - duration / 2), <=, 1);
+
+  /* Zooming out never shows more than the trace; zooming in stops at 1 µs. */
+  fs_session_zoom_visible_range (session, 100, duration / 2);
+  fs_session_get_visible_range (session, &from, &to);
+  g_assert_cmpint (from, ==, 0);
+  g_assert_cmpint (to, ==, duration);
+  for (int i = 0; i < 200; i++)
+    fs_session_zoom_visible_range (session, 0.5, duration / 2);
+  fs_session_get_visible_range (session, &from, &to);
+  g_assert_cmpint (to - from, ==, 1000);
   g_object_unref (t.trace);
 }
 
@@ -346,6 +389,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/session/play-real-time", test_play_real_time);
   g_test_add_func ("/ui/session/play-step-mode", test_play_step_mode);
   g_test_add_func ("/ui/session/select-process", test_select_process);
+  g_test_add_func ("/ui/session/zoom-and-pan", test_zoom_and_pan);
   g_test_add_func ("/ui/event-model/filters", test_event_model);
   g_test_add_func ("/ui/event-model/items-changed", test_event_model_signals);
   g_test_add_func ("/ui/format", test_format);

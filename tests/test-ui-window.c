@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <math.h>
 
 typedef struct {
   char *dir;
@@ -397,6 +398,17 @@ test_export (Fixture *f, gconstpointer data)
     g_assert_true (strstr (svg, "<set") != NULL || strstr (svg, "<animate") != NULL);
   }
 
+  fs_export_dialog_set_kind (dialog, FS_EXPORT_LANES_SVG);
+  {
+    g_autofree char *svg_path = g_build_filename (f->dir, "lanes.svg", NULL);
+    g_autofree char *svg = NULL;
+    g_assert_cmpstr (fs_export_kind_extension (FS_EXPORT_LANES_SVG), ==, "svg");
+    g_assert_true (fs_export_dialog_export_to (dialog, svg_path, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
+    g_assert_nonnull (strstr (svg, "class=\"fs-lane\">worker2[102]</text>"));
+  }
+
   fs_export_dialog_set_kind (dialog, FS_EXPORT_TRACE_JSON);
   g_assert_true (fs_export_dialog_export_to (dialog, json_path, &error));
   g_assert_true (g_file_get_contents (json_path, &contents, &length, NULL));
@@ -515,6 +527,145 @@ test_scenario_interrupted (Fixture *f, gconstpointer data)
   spin_until (no_children, NULL, 10000);
 }
 
+/* Input through the X server (XTest), as a user gives it. */
+static void
+xdotool (const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  int status = -1;
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* Moves the X pointer over widget coordinates (x, y). */
+static void
+pointer_to (GtkWidget *widget, double x, double y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t in = GRAPHENE_POINT_INIT ((float) x, (float) y), out;
+  double sx = 0, sy = 0;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &in, &out));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  g_autofree char *px = g_strdup_printf ("%d", (int) (out.x + sx));
+  g_autofree char *py = g_strdup_printf ("%d", (int) (out.y + sy));
+  const char *args[] = { "mousemove", "--sync", px, py, NULL };
+  xdotool (args);
+  spin_for (50);
+}
+
+typedef struct {
+  FsSession *session;
+  FsProcessId id;
+} SelectionWait;
+
+static gboolean
+selection_is (gpointer data)
+{
+  SelectionWait *w = data;
+  return fs_session_get_selected_process (w->session) == w->id;
+}
+
+static gint64
+visible_span (FsSession *session)
+{
+  gint64 from, to;
+  fs_session_get_visible_range (session, &from, &to);
+  return to - from;
+}
+
+static gboolean
+range_narrowed (gpointer data)
+{
+  return visible_span (data) < fs_session_get_duration (data);
+}
+
+static void
+test_lanes (Fixture *f, gconstpointer data)
+{
+  FsSession *session = fs_window_get_session (f->window);
+  FsProcessLanes *lanes = fs_window_get_lanes_view (f->window);
+  FsLanesView view;
+  double px, pw;
+
+  open_path (f->window, f->trace_path);
+  g_assert_cmpstr (fs_window_get_view (f->window), ==, "graph");
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (lanes)));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.view", "s", "lanes");
+  spin_for (300);
+  g_assert_cmpstr (fs_window_get_view (f->window), ==, "lanes");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (lanes)));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (lanes)));
+  FsLanesLayout *layout = fs_process_lanes_get_layout (lanes);
+  g_assert_nonnull (layout);
+  g_assert_cmpuint (fs_lanes_layout_get_n_rows (layout), ==, 3);
+  g_assert_cmpuint (fs_lanes_layout_get_row_process (layout, 0), ==, f->t.main_id);
+  g_assert_cmpuint (fs_session_get_selected_process (session), ==, FS_PROCESS_NONE);
+
+  /* The lanes show the session's range and playhead. */
+  fs_session_seek (session, fs_session_get_duration (session) / 2);
+  spin_for (50);
+  fs_process_lanes_get_view (lanes, &view);
+  g_assert_cmpint (view.playhead_ns, ==, fs_session_get_duration (session) / 2);
+  g_assert_cmpint (view.to_ns - view.from_ns, ==, fs_session_get_duration (session));
+
+  /* A real click in the middle of worker2's lane selects worker2. */
+  fs_lanes_get_plot_area (layout, &view, &px, NULL, &pw, NULL);
+  guint row = fs_lanes_layout_get_process_row (layout, f->t.worker2);
+  pointer_to (GTK_WIDGET (lanes), px + pw / 2, fs_lanes_row_to_y (layout, &view, row));
+  const char *click[] = { "click", "1", NULL };
+  xdotool (click);
+  SelectionWait wait = { session, f->t.worker2 };
+  spin_until (selection_is, &wait, 5000);
+  /* The tooltip's hit test names it too. */
+  FsLanesHit hit;
+  g_assert_true (fs_lanes_hit_test (layout, &view, px + pw / 2, fs_lanes_row_to_y (layout, &view, row), &hit));
+  g_assert_cmpuint (hit.process, ==, f->t.worker2);
+
+  /* Up moves the selection to the lane above (worker1). */
+  const char *up[] = { "key", "Up", NULL };
+  xdotool (up);
+  wait.id = f->t.worker1;
+  spin_until (selection_is, &wait, 5000);
+
+  if (g_getenv ("FS_LANES_SCREENSHOT") != NULL)
+    {
+      spin_for (300);
+      const char *shot[] = { "import", "-window", "root", g_getenv ("FS_LANES_SCREENSHOT"), NULL };
+      int status = -1;
+      g_assert_true (g_spawn_sync (NULL, (char **) shot, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                                   &status, NULL));
+    }
+
+  /* Ctrl + wheel up zooms into time around the pointer. */
+  gint64 t_under = fs_lanes_x_to_time (layout, &view, px + pw / 2);
+  const char *zoom[] = { "keydown", "ctrl", "click", "4", "keyup", "ctrl", NULL };
+  xdotool (zoom);
+  spin_until (range_narrowed, session, 5000);
+  fs_process_lanes_get_view (lanes, &view);
+  g_assert_cmpint (view.to_ns - view.from_ns, <, fs_session_get_duration (session));
+  /* The time under the pointer stays under it (within a pixel). */
+  g_assert_cmpfloat (fabs (fs_lanes_time_to_x (layout, &view, t_under) - (px + pw / 2)), <, 1.5);
+
+  /* Copy Picture copies what the view shows. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.copy-picture", NULL);
+  g_assert_nonnull (strstr (fs_window_get_banner_text (f->window), "process lanes"));
+
+  /* Ctrl+0 (zoom-fit) shows the whole trace again; back to the graph. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.zoom-fit", NULL);
+  g_assert_cmpint (visible_span (session), ==, fs_session_get_duration (session));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.view", "s", "graph");
+  g_assert_cmpstr (fs_window_get_view (f->window), ==, "graph");
+}
+
 static void
 test_help_overlay (void)
 {
@@ -539,6 +690,7 @@ main (int argc, char *argv[])
   ADD ("/ui/window/filter-event-list", test_filter_event_list);
   ADD ("/ui/window/inspector", test_inspector);
   ADD ("/ui/window/graph-hit-test-and-zoom", test_graph_click);
+  ADD ("/ui/window/lanes", test_lanes);
   ADD ("/ui/window/playback", test_playback);
   ADD ("/ui/window/export", test_export);
   ADD ("/ui/window/bad-file", test_bad_file);

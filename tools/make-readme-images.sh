@@ -3,6 +3,7 @@
 #   docs/images/ordered-results-graph.{png,svg}     the process graph while main
 #                                                   releases the first worker
 #   docs/images/ordered-results-sequence.{png,svg}  the whole run as a sequence diagram
+#   docs/images/ordered-results-lanes.{png,svg}     one lane per process over time
 #   docs/images/ordered-results-animated.svg        the graph's timeline, animated
 # Runs the scenario for real (about 5 s), so the pictures show a real trace.
 # Usage: tools/make-readme-images.sh [BUILD_DIR]     (default: build)
@@ -46,5 +47,7 @@ mkdir -p "$images"
 "$cli" export "$trace" --format svg --at "$at" -o "$images/ordered-results-graph.svg"
 "$cli" export "$trace" --format seq-png --scale 2 -o "$images/ordered-results-sequence.png"
 "$cli" export "$trace" --format seq-svg -o "$images/ordered-results-sequence.svg"
+"$cli" export "$trace" --format lanes-png --scale 2 -o "$images/ordered-results-lanes.png"
+"$cli" export "$trace" --format lanes-svg -o "$images/ordered-results-lanes.svg"
 "$cli" export "$trace" --format animated-svg -o "$images/ordered-results-animated.svg"
-echo "make-readme-images: wrote docs/images/ordered-results-{graph,sequence}.{png,svg} and -animated.svg (graph at t=${at}s)"
+echo "make-readme-images: wrote docs/images/ordered-results-{graph,sequence,lanes}.{png,svg} and -animated.svg (graph at t=${at}s)"

@@ -225,6 +225,8 @@ fs_application_startup (GApplication *application)
     { "win.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
     { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
     { "win.zoom-fit", { "<Control>0", NULL } },
+    { "win.view::graph", { "<Control>1", NULL } },
+    { "win.view::lanes", { "<Control>2", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };
   GSettingsSchemaSource *source;

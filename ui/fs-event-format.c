@@ -19,31 +19,6 @@ fs_format_duration (gint64 ns)
 }
 
 char *
-fs_format_axis_time (gint64 t_ns, gint64 step_ns)
-{
-  /* As many decimals as the tick step needs, and no more. */
-  if (step_ns >= 1000000000)
-    return g_strdup_printf ("%.*f s", step_ns % 1000000000 == 0 ? 0 : 1, (double) t_ns / 1e9);
-  if (step_ns >= 1000000)
-    {
-      if (t_ns >= 1000000000)
-        return g_strdup_printf ("%.*f s", step_ns >= 100000000 ? 1 : step_ns >= 10000000 ? 2 : 3,
-                                (double) t_ns / 1e9);
-      return g_strdup_printf ("%.0f ms", (double) t_ns / 1e6);
-    }
-  if (step_ns >= 1000)
-    {
-      if (t_ns >= 1000000)
-        return g_strdup_printf ("%.*f ms", step_ns >= 100000 ? 1 : step_ns >= 10000 ? 2 : 3,
-                                (double) t_ns / 1e6);
-      return g_strdup_printf ("%.0f µs", (double) t_ns / 1e3);
-    }
-  if (t_ns >= 1000)
-    return g_strdup_printf ("%.3f µs", (double) t_ns / 1e3);
-  return g_strdup_printf ("%" G_GINT64_FORMAT " ns", t_ns);
-}
-
-char *
 fs_format_clock (gint64 t_ns)
 {
   guint64 v = t_ns < 0 ? 0 : (guint64) t_ns;

@@ -3,13 +3,12 @@
 #pragma once
 
 #include "core/trace-model.h"
+#include "ui/drawing/time-axis.h"   /* fs_format_axis_time */
 
 G_BEGIN_DECLS
 
 /* "1.234567 s", "12.345 ms", "850 µs": precision follows the magnitude. */
 char        *fs_format_duration       (gint64 ns);
-/* A tick label on an axis whose ticks are step_ns apart: "2 s", "1.5 s", "250 ms". */
-char        *fs_format_axis_time      (gint64 t_ns, gint64 step_ns);
 /* "+0.000 012 345" style playhead clock with fixed width, for labels. */
 char        *fs_format_clock          (gint64 t_ns);
 /* "main [1234]"; "kernel" for FS_PROCESS_KERNEL; "?" when unknown. */

@@ -583,23 +583,18 @@ trace_changed_cb (FsSession *session, GParamSpec *pspec, FsEventList *self)
 void
 fs_event_list_set_session (FsEventList *self, FsSession *session)
 {
+  static const FsSessionHandler handlers[] = {
+    { "notify::trace", G_CALLBACK (trace_changed_cb) },
+    { "notify::current-event", G_CALLBACK (current_event_cb) },
+    { "notify::selected-process", G_CALLBACK (selected_process_cb) },
+  };
+
   g_return_if_fail (FS_IS_EVENT_LIST (self));
-  if (self->session != NULL)
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (self->session_handlers); i++)
-        g_clear_signal_handler (&self->session_handlers[i], self->session);
-      g_clear_object (&self->session);
-    }
-  if (session == NULL)
-    {
-      fs_event_list_model_set_trace (self->model, NULL);
-      return;
-    }
-  self->session = g_object_ref (session);
-  self->session_handlers[0] = g_signal_connect (session, "notify::trace", G_CALLBACK (trace_changed_cb), self);
-  self->session_handlers[1] = g_signal_connect (session, "notify::current-event", G_CALLBACK (current_event_cb), self);
-  self->session_handlers[2] = g_signal_connect (session, "notify::selected-process", G_CALLBACK (selected_process_cb), self);
-  trace_changed_cb (session, NULL, self);
+  FS_SESSION_BIND_VIEW (self, session, handlers);
+  if (session != NULL)
+    trace_changed_cb (session, NULL, self);
+  else
+    fs_event_list_model_set_trace (self->model, NULL);
 }
 
 FsEventListModel *

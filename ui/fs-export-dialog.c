@@ -48,6 +48,9 @@ static const struct {
   [FS_EXPORT_SEQUENCE_SVG] = { "Sequence diagram — SVG", "svg" },
   [FS_EXPORT_SEQUENCE_PNG] = { "Sequence diagram — PNG", "png" },
   [FS_EXPORT_SEQUENCE_PDF] = { "Sequence diagram — PDF", "pdf" },
+  [FS_EXPORT_LANES_SVG] = { "Process lanes — SVG", "svg" },
+  [FS_EXPORT_LANES_PNG] = { "Process lanes — PNG", "png" },
+  [FS_EXPORT_LANES_PDF] = { "Process lanes — PDF", "pdf" },
   [FS_EXPORT_ANIMATED_SVG] = { "Animated graph — SVG (plays in a browser)", "svg" },
   [FS_EXPORT_DOT] = { "Graphviz DOT", "dot" },
   [FS_EXPORT_MERMAID] = { "Mermaid sequence diagram", "mmd" },
@@ -72,6 +75,12 @@ static gboolean
 is_sequence (FsExportKind kind)
 {
   return kind >= FS_EXPORT_SEQUENCE_SVG && kind <= FS_EXPORT_SEQUENCE_PDF;
+}
+
+static gboolean
+is_lanes (FsExportKind kind)
+{
+  return kind >= FS_EXPORT_LANES_SVG && kind <= FS_EXPORT_LANES_PDF;
 }
 
 static void
@@ -114,6 +123,11 @@ fs_export_dialog_export_to (FsExportDialog *self, const char *path, GError **err
     case FS_EXPORT_SEQUENCE_PDF:
       image_options (self, &options, formats[self->kind - FS_EXPORT_SEQUENCE_SVG]);
       return fs_export_sequence_image (self->trace, NULL, &options, path, error);
+    case FS_EXPORT_LANES_SVG:
+    case FS_EXPORT_LANES_PNG:
+    case FS_EXPORT_LANES_PDF:
+      image_options (self, &options, formats[self->kind - FS_EXPORT_LANES_SVG]);
+      return fs_export_lanes_image (self->trace, NULL, &options, path, error);
     case FS_EXPORT_ANIMATED_SVG:
       {
         FsAnimationOptions animation;
@@ -150,7 +164,8 @@ update_preview (FsExportDialog *self)
   g_autoptr (GError) error = NULL;
   gboolean big = fs_trace_n_events (self->trace) > PREVIEW_MAX_EVENTS;
 
-  gtk_widget_set_sensitive (self->scale_spin, self->kind == FS_EXPORT_GRAPH_PNG || self->kind == FS_EXPORT_SEQUENCE_PNG);
+  gtk_widget_set_sensitive (self->scale_spin, self->kind == FS_EXPORT_GRAPH_PNG || self->kind == FS_EXPORT_SEQUENCE_PNG ||
+                                              self->kind == FS_EXPORT_LANES_PNG);
   gtk_widget_set_sensitive (self->theme_dropdown, is_image (self->kind));
 
   if (is_image (self->kind))
@@ -167,7 +182,8 @@ update_preview (FsExportDialog *self)
       image_options (self, &options, FS_IMAGE_PNG);
       options.scale = 1.0;
       png = is_sequence (self->kind) ? fs_export_sequence_bytes (self->trace, NULL, &options, &error)
-                                     : fs_export_graph_bytes (self->trace, self->time_ns, &options, &error);
+          : is_lanes (self->kind) ? fs_export_lanes_bytes (self->trace, NULL, &options, &error)
+          : fs_export_graph_bytes (self->trace, self->time_ns, &options, &error);
       if (png != NULL)
         texture = gdk_texture_new_from_bytes (png, &error);
       if (texture == NULL)

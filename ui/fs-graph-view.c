@@ -168,21 +168,14 @@ redraw_cb (FsSession *session, GParamSpec *pspec, FsGraphView *self)
 void
 fs_graph_view_set_session (FsGraphView *self, FsSession *session)
 {
-  g_return_if_fail (FS_IS_GRAPH_VIEW (self));
+  static const FsSessionHandler handlers[] = {
+    { "notify::trace", G_CALLBACK (trace_changed_cb) },
+    { "notify::time", G_CALLBACK (redraw_cb) },
+    { "notify::selected-process", G_CALLBACK (redraw_cb) },
+  };
 
-  if (self->session != NULL)
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (self->session_handlers); i++)
-        g_clear_signal_handler (&self->session_handlers[i], self->session);
-      g_clear_object (&self->session);
-    }
-  if (session != NULL)
-    {
-      self->session = g_object_ref (session);
-      self->session_handlers[0] = g_signal_connect (session, "notify::trace", G_CALLBACK (trace_changed_cb), self);
-      self->session_handlers[1] = g_signal_connect (session, "notify::time", G_CALLBACK (redraw_cb), self);
-      self->session_handlers[2] = g_signal_connect (session, "notify::selected-process", G_CALLBACK (redraw_cb), self);
-    }
+  g_return_if_fail (FS_IS_GRAPH_VIEW (self));
+  FS_SESSION_BIND_VIEW (self, session, handlers);
   rebuild_layout (self);
 }
 

@@ -282,23 +282,14 @@ map_cb (GtkWidget *widget, FsInspector *self)
 void
 fs_inspector_set_session (FsInspector *self, FsSession *session)
 {
+  static const FsSessionHandler handlers[] = {
+    { "notify::selected-process", G_CALLBACK (selection_changed_cb) },
+    { "notify::trace", G_CALLBACK (selection_changed_cb) },
+    { "notify::time", G_CALLBACK (time_changed_cb) },
+  };
+
   g_return_if_fail (FS_IS_INSPECTOR (self));
-  if (self->session != NULL)
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (self->session_handlers); i++)
-        g_clear_signal_handler (&self->session_handlers[i], self->session);
-      g_clear_object (&self->session);
-    }
-  if (session != NULL)
-    {
-      self->session = g_object_ref (session);
-      self->session_handlers[0] = g_signal_connect (session, "notify::selected-process",
-                                                    G_CALLBACK (selection_changed_cb), self);
-      self->session_handlers[1] = g_signal_connect (session, "notify::trace",
-                                                    G_CALLBACK (selection_changed_cb), self);
-      self->session_handlers[2] = g_signal_connect (session, "notify::time",
-                                                    G_CALLBACK (time_changed_cb), self);
-    }
+  FS_SESSION_BIND_VIEW (self, session, handlers);
   update_details (self);
 }
 

@@ -294,20 +294,15 @@ selected_cb (GtkSingleSelection *selection, GParamSpec *pspec, FsOutputView *sel
 void
 fs_output_view_set_session (FsOutputView *self, FsSession *session)
 {
+  static const FsSessionHandler handlers[] = {
+    { "notify::trace", G_CALLBACK (trace_changed_cb) },
+    { "notify::time", G_CALLBACK (time_changed_cb) },
+  };
+
   g_return_if_fail (FS_IS_OUTPUT_VIEW (self));
-  if (self->session != NULL)
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (self->session_handlers); i++)
-        g_clear_signal_handler (&self->session_handlers[i], self->session);
-      g_clear_object (&self->session);
-    }
+  FS_SESSION_BIND_VIEW (self, session, handlers);
   if (session != NULL)
-    {
-      self->session = g_object_ref (session);
-      self->session_handlers[0] = g_signal_connect (session, "notify::trace", G_CALLBACK (trace_changed_cb), self);
-      self->session_handlers[1] = g_signal_connect (session, "notify::time", G_CALLBACK (time_changed_cb), self);
-      trace_changed_cb (session, NULL, self);
-    }
+    trace_changed_cb (session, NULL, self);
   else
     lines_set_trace (self->lines, NULL);
 }

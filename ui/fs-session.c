@@ -378,6 +378,45 @@ fs_session_set_visible_range (FsSession *self, gint64 from_ns, gint64 to_ns)
   g_signal_emit (self, signals[SIGNAL_VISIBLE_RANGE_CHANGED], 0);
 }
 
+void
+fs_session_bind_view (FsSession **slot, FsSession *session, gulong *handler_ids,
+                      const FsSessionHandler *handlers, guint n_handlers, gpointer view)
+{
+  if (*slot != NULL)
+    {
+      for (guint i = 0; i < n_handlers; i++)
+        g_clear_signal_handler (&handler_ids[i], *slot);
+      g_clear_object (slot);
+    }
+  if (session == NULL)
+    return;
+  *slot = g_object_ref (session);
+  for (guint i = 0; i < n_handlers; i++)
+    handler_ids[i] = g_signal_connect (session, handlers[i].signal, handlers[i].callback, view);
+}
+
+void
+fs_session_zoom_visible_range (FsSession *self, double factor, gint64 center_ns)
+{
+  g_return_if_fail (FS_IS_SESSION (self));
+  if (self->trace == NULL)
+    return;
+  double span = (double) (self->visible_to - self->visible_from);
+  double left_share = span > 0 ? (double) (center_ns - self->visible_from) / span : 0.5;
+  span = CLAMP (span * factor, 1000.0, (double) self->duration);
+  gint64 from = center_ns - (gint64) (span * left_share);
+  from = CLAMP (from, 0, MAX (self->duration - (gint64) span, 0));
+  fs_session_set_visible_range (self, from, from + (gint64) span);
+}
+
+void
+fs_session_pan_visible_range (FsSession *self, gint64 shift_ns)
+{
+  g_return_if_fail (FS_IS_SESSION (self));
+  shift_ns = CLAMP (shift_ns, -self->visible_from, self->duration - self->visible_to);
+  fs_session_set_visible_range (self, self->visible_from + shift_ns, self->visible_to + shift_ns);
+}
+
 gboolean
 fs_session_get_playing (FsSession *self)
 {

@@ -53,6 +53,10 @@ void         fs_session_select_process      (FsSession *self, FsProcessId id);
 /* The time range the timeline shows (the whole trace by default). */
 void         fs_session_get_visible_range   (FsSession *self, gint64 *from_ns, gint64 *to_ns);
 void         fs_session_set_visible_range   (FsSession *self, gint64 from_ns, gint64 to_ns);
+/* Zooms the visible range by factor (< 1 zooms in) around center_ns, and
+ * shifts it by shift_ns; both keep it inside the trace. */
+void         fs_session_zoom_visible_range  (FsSession *self, double factor, gint64 center_ns);
+void         fs_session_pan_visible_range   (FsSession *self, gint64 shift_ns);
 
 gboolean     fs_session_get_playing         (FsSession *self);
 void         fs_session_set_playing         (FsSession *self, gboolean playing);
@@ -62,6 +66,26 @@ gboolean     fs_session_get_step_mode       (FsSession *self);
 void         fs_session_set_step_mode       (FsSession *self, gboolean step_mode);
 gboolean     fs_session_get_loop            (FsSession *self);
 void         fs_session_set_loop            (FsSession *self, gboolean loop);
+
+/* A view's connection to a session: which signal reaches which callback. */
+typedef struct {
+  const char *signal;     /* "notify::time", "visible-range-changed", … */
+  GCallback   callback;   /* gets the view as user data */
+} FsSessionHandler;
+
+/* Moves a view from the session in *slot to session (either may be NULL):
+ * disconnects handler_ids from the old one and drops it, then refs the new
+ * one and connects handlers[i] (with view as user data) into handler_ids[i]. */
+void         fs_session_bind_view           (FsSession **slot, FsSession *session, gulong *handler_ids,
+                                             const FsSessionHandler *handlers, guint n_handlers,
+                                             gpointer view);
+/* The same for a view with fields `session` and `session_handlers[]` (one
+ * per handler, checked at compile time). */
+#define FS_SESSION_BIND_VIEW(view, new_session, handlers) G_STMT_START {                        \
+    G_STATIC_ASSERT (G_N_ELEMENTS (handlers) == G_N_ELEMENTS ((view)->session_handlers));       \
+    fs_session_bind_view (&(view)->session, (new_session), (view)->session_handlers, (handlers),  \
+                          G_N_ELEMENTS (handlers), (view));                                     \
+  } G_STMT_END
 
 /* Advances playback by elapsed_us of wall-clock time (scaled by the speed);
  * stops at the end unless looping.  Does nothing when not playing. */

@@ -157,24 +157,6 @@ fs_timeline_get_bins (FsTimeline *self, guint *n_bins)
   return self->bins;
 }
 
-static gint64
-nice_step (gint64 span_ns, double width_px)
-{
-  static const gint64 steps[] = { 1, 2, 5 };
-  double target = (double) span_ns / MAX (width_px / 110.0, 1.0);
-  gint64 magnitude = 1;
-
-  for (;;)
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
-        if ((double) (steps[i] * magnitude) >= target)
-          return steps[i] * magnitude;
-      if (magnitude > G_MAXINT64 / 100)
-        return magnitude;
-      magnitude *= 10;
-    }
-}
-
 static void
 fs_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -219,7 +201,7 @@ fs_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   /* Axis: ticks at round times with labels. */
   {
-    gint64 step = nice_step (MAX (to - from, 1), width - 2 * PAD);
+    gint64 step = fs_time_axis_step (MAX (to - from, 1), width - 2 * PAD, 110.0);
     gint64 first = from - from % step;
     PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
     PangoFontDescription *font = pango_font_description_from_string ("Sans 8");
@@ -332,31 +314,17 @@ fs_timeline_size_allocate (GtkWidget *widget, int width, int height, int baselin
 void
 fs_timeline_zoom (FsTimeline *self, double factor, gint64 center_ns)
 {
-  gint64 from, to, duration;
-  double span, left_share;
-
-  if (self->session == NULL || fs_session_get_trace (self->session) == NULL)
-    return;
-  fs_session_get_visible_range (self->session, &from, &to);
-  duration = fs_session_get_duration (self->session);
-  span = (double) (to - from);
-  left_share = span > 0 ? (double) (center_ns - from) / span : 0.5;
-  span = CLAMP (span * factor, 1000.0, (double) duration);
-  from = center_ns - (gint64) (span * left_share);
-  from = CLAMP (from, 0, MAX (duration - (gint64) span, 0));
-  fs_session_set_visible_range (self->session, from, from + (gint64) span);
+  if (self->session != NULL)
+    fs_session_zoom_visible_range (self->session, factor, center_ns);
 }
 
 static void
 pan (FsTimeline *self, double pixels)
 {
-  gint64 from, to, duration, shift;
+  gint64 from, to;
 
   fs_session_get_visible_range (self->session, &from, &to);
-  duration = fs_session_get_duration (self->session);
-  shift = (gint64) (pixels / strip_width (self) * (double) (to - from));
-  shift = CLAMP (shift, -from, duration - to);
-  fs_session_set_visible_range (self->session, from + shift, to + shift);
+  fs_session_pan_visible_range (self->session, (gint64) (pixels / strip_width (self) * (double) (to - from)));
 }
 
 static gboolean
@@ -490,21 +458,15 @@ trace_changed_cb (FsSession *session, GParamSpec *pspec, FsTimeline *self)
 void
 fs_timeline_set_session (FsTimeline *self, FsSession *session)
 {
+  static const FsSessionHandler handlers[] = {
+    { "notify::time", G_CALLBACK (time_changed_cb) },
+    { "visible-range-changed", G_CALLBACK (range_changed_cb) },
+    { "notify::trace", G_CALLBACK (trace_changed_cb) },
+  };
+
   g_return_if_fail (FS_IS_TIMELINE (self));
-  if (self->session != NULL)
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (self->session_handlers); i++)
-        g_clear_signal_handler (&self->session_handlers[i], self->session);
-      g_clear_object (&self->session);
-    }
+  FS_SESSION_BIND_VIEW (self, session, handlers);
   self->cache_valid = FALSE;
-  if (session != NULL)
-    {
-      self->session = g_object_ref (session);
-      self->session_handlers[0] = g_signal_connect (session, "notify::time", G_CALLBACK (time_changed_cb), self);
-      self->session_handlers[1] = g_signal_connect (session, "visible-range-changed", G_CALLBACK (range_changed_cb), self);
-      self->session_handlers[2] = g_signal_connect (session, "notify::trace", G_CALLBACK (trace_changed_cb), self);
-    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

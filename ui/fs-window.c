@@ -34,6 +34,9 @@ struct _FsWindow {
   GtkWidget *error_title;
   GtkWidget *error_label;
   FsGraphView *graph_view;
+  GtkWidget *view_stack;
+  GtkWidget *view_switcher;
+  FsProcessLanes *lanes_view;
   FsTimeline *timeline;
   GtkWidget *play_button;
   GtkWidget *time_label;
@@ -784,7 +787,17 @@ copy_picture_action (GtkWidget *widget, const char *action_name, GVariant *param
   options.format = FS_IMAGE_PNG;
   options.scale = 2;
   options.theme = fs_graph_view_is_dark (self->graph_view) ? FS_THEME_DARK : FS_THEME_LIGHT;
-  png = fs_export_graph_bytes (trace, fs_session_get_time (self->session), &options, &error);
+  gboolean lanes = g_str_equal (fs_window_get_view (self), "lanes");
+  if (lanes)
+    {
+      /* The lanes as shown: the visible time range. */
+      FsExportFilter filter;
+      fs_export_filter_init (&filter);
+      fs_session_get_visible_range (self->session, &filter.from_ns, &filter.to_ns);
+      png = fs_export_lanes_bytes (trace, &filter, &options, &error);
+    }
+  else
+    png = fs_export_graph_bytes (trace, fs_session_get_time (self->session), &options, &error);
   if (png != NULL)
     texture = gdk_texture_new_from_bytes (png, &error);
   if (texture == NULL)
@@ -793,7 +806,8 @@ copy_picture_action (GtkWidget *widget, const char *action_name, GVariant *param
       return;
     }
   gdk_clipboard_set_texture (gtk_widget_get_clipboard (widget), texture);
-  show_banner (self, BANNER_INFO, "The graph at the playhead was copied to the clipboard as a picture.");
+  show_banner (self, BANNER_INFO, lanes ? "The process lanes of the visible time range were copied to the clipboard as a picture."
+                                        : "The graph at the playhead was copied to the clipboard as a picture.");
 }
 
 static void
@@ -882,12 +896,43 @@ zoom_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   FsWindow *self = FS_WINDOW (widget);
 
+  if (g_str_equal (fs_window_get_view (self), "lanes"))
+    {
+      /* The lanes zoom in time, around the playhead. */
+      if (g_str_equal (action_name, "win.zoom-fit"))
+        fs_session_set_visible_range (self->session, 0, fs_session_get_duration (self->session));
+      else
+        fs_session_zoom_visible_range (self->session, g_str_equal (action_name, "win.zoom-in") ? 0.8 : 1.25,
+                                       fs_session_get_time (self->session));
+      return;
+    }
   if (g_str_equal (action_name, "win.zoom-in"))
     fs_graph_view_zoom_by (self->graph_view, 1.25, -1, -1);
   else if (g_str_equal (action_name, "win.zoom-out"))
     fs_graph_view_zoom_by (self->graph_view, 0.8, -1, -1);
   else
     fs_graph_view_zoom_to_fit (self->graph_view);
+}
+
+static void
+view_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  FsWindow *self = FS_WINDOW (widget);
+  const char *view = g_variant_get_string (parameter, NULL);
+
+  if (!g_str_equal (view, "graph") && !g_str_equal (view, "lanes"))
+    return;
+  gtk_stack_set_visible_child_name (GTK_STACK (self->view_stack), view);
+  gtk_widget_grab_focus (g_str_equal (view, "lanes") ? GTK_WIDGET (self->lanes_view)
+                                                     : GTK_WIDGET (self->graph_view));
+}
+
+/* The Graph/Lanes switcher only means something while a trace is shown. */
+static void
+content_page_changed_cb (GtkStack *stack, GParamSpec *pspec, FsWindow *self)
+{
+  gtk_widget_set_visible (self->view_switcher,
+                          g_strcmp0 (gtk_stack_get_visible_child_name (stack), "graph") == 0);
 }
 
 static void
@@ -908,7 +953,7 @@ update_actions (FsWindow *self)
 {
   static const char *const need_trace[] = {
     "win.export", "win.copy-picture", "win.play-pause", "win.step-next", "win.step-prev",
-    "win.home", "win.end", "win.zoom-in", "win.zoom-out", "win.zoom-fit", "win.find",
+    "win.home", "win.end", "win.zoom-in", "win.zoom-out", "win.zoom-fit", "win.find", "win.view",
   };
   gboolean have = fs_session_get_trace (self->session) != NULL;
 
@@ -1013,6 +1058,7 @@ fs_window_class_init (FsWindowClass *klass)
 
   g_type_ensure (FS_TYPE_GRAPH_VIEW);
   g_type_ensure (FS_TYPE_TIMELINE);
+  g_type_ensure (FS_TYPE_PROCESS_LANES);
   g_type_ensure (FS_TYPE_EVENT_LIST);
   g_type_ensure (FS_TYPE_INSPECTOR);
   g_type_ensure (FS_TYPE_OUTPUT_VIEW);
@@ -1033,6 +1079,9 @@ fs_window_class_init (FsWindowClass *klass)
   CHILD (error_title);
   CHILD (error_label);
   CHILD (graph_view);
+  CHILD (view_stack);
+  CHILD (view_switcher);
+  CHILD (lanes_view);
   CHILD (timeline);
   CHILD (play_button);
   CHILD (time_label);
@@ -1061,6 +1110,7 @@ fs_window_class_init (FsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.view", "s", view_action);
 
   /* Plain keys act only when the focused widget (an entry, the list) does
    * not use them: these bindings run in the bubble phase. */
@@ -1097,6 +1147,8 @@ fs_window_init (FsWindow *self)
 
   fs_graph_view_set_session (self->graph_view, self->session);
   fs_timeline_set_session (self->timeline, self->session);
+  fs_process_lanes_set_session (self->lanes_view, self->session);
+  g_signal_connect (self->content_stack, "notify::visible-child-name", G_CALLBACK (content_page_changed_cb), self);
   fs_event_list_set_session (self->event_list, self->session);
   fs_inspector_set_session (self->inspector, self->session);
   fs_output_view_set_session (self->output_view, self->session);
@@ -1178,6 +1230,18 @@ FsTimeline *
 fs_window_get_timeline (FsWindow *self)
 {
   return self->timeline;
+}
+
+FsProcessLanes *
+fs_window_get_lanes_view (FsWindow *self)
+{
+  return self->lanes_view;
+}
+
+const char *
+fs_window_get_view (FsWindow *self)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (self->view_stack));
 }
 
 FsEventList *

@@ -6,6 +6,7 @@
 #include "fs-session.h"
 #include "fs-graph-view.h"
 #include "fs-timeline.h"
+#include "fs-process-lanes.h"
 #include "fs-event-list.h"
 #include "fs-inspector.h"
 #include "fs-output-view.h"
@@ -32,6 +33,9 @@ const char   *fs_window_get_error_text  (FsWindow *self);
 
 FsGraphView  *fs_window_get_graph_view  (FsWindow *self);
 FsTimeline   *fs_window_get_timeline    (FsWindow *self);
+FsProcessLanes *fs_window_get_lanes_view (FsWindow *self);
+/* The view shown for an open trace: "graph" or "lanes" (win.view). */
+const char   *fs_window_get_view        (FsWindow *self);
 FsEventList  *fs_window_get_event_list  (FsWindow *self);
 FsInspector  *fs_window_get_inspector   (FsWindow *self);
 FsOutputView *fs_window_get_output_view (FsWindow *self);

@@ -351,3 +351,71 @@ fs_short_signal_name (int signo, char buf[16])
   g_strlcpy (buf, name, 16);
   return buf;
 }
+
+GArray *
+fs_tree_order (FsTrace *trace, const FsExportFilter *filter, GArray *depths)
+{
+  guint n = fs_trace_n_processes (trace);
+  GArray *order = g_array_sized_new (FALSE, FALSE, sizeof (FsProcessId), n);
+  g_autofree FsProcessId *vparent = g_new (FsProcessId, MAX (n, 1));
+  g_autofree guint8 *shown = g_new0 (guint8, MAX (n, 1));
+  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (FsProcessId));
+  gint64 to = filter->to_ns, from = filter->from_ns;
+
+  for (FsProcessId id = 0; id < n; id++)
+    {
+      const FsProcess *p = fs_trace_process (trace, id);
+      gint64 last = p->reap_ns != FS_TIME_NONE ? p->reap_ns : p->end_ns;
+      shown[id] = fs_export_filter_has_process (filter, trace, id) &&
+                  (to == FS_TIME_NONE || p->start_ns <= to) &&
+                  (from == FS_TIME_NONE || last == FS_TIME_NONE || last >= from);
+      vparent[id] = shown[id] ? fs_export_filter_visible_parent (filter, trace, id) : FS_PROCESS_NONE;
+      if (vparent[id] != FS_PROCESS_NONE && !shown[vparent[id]])
+        vparent[id] = FS_PROCESS_NONE;
+    }
+  /* Children lists by walking ids in birth order (ids are assigned at birth). */
+  g_autofree guint *first_child = g_new (guint, MAX (n, 1));
+  g_autofree guint *next_sibling = g_new (guint, MAX (n, 1));
+  g_autofree guint *last_child = g_new (guint, MAX (n, 1));
+  g_autofree guint *depth = g_new0 (guint, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    first_child[i] = next_sibling[i] = last_child[i] = G_MAXUINT;
+  for (FsProcessId id = 0; id < n; id++)
+    {
+      if (!shown[id] || vparent[id] == FS_PROCESS_NONE)
+        continue;
+      FsProcessId p = vparent[id];
+      if (first_child[p] == G_MAXUINT)
+        first_child[p] = id;
+      else
+        next_sibling[last_child[p]] = id;
+      last_child[p] = id;
+    }
+  for (FsProcessId root = 0; root < n; root++)
+    {
+      if (!shown[root] || vparent[root] != FS_PROCESS_NONE)
+        continue;
+      g_array_append_val (stack, root);
+      while (stack->len > 0)
+        {
+          FsProcessId v = g_array_index (stack, FsProcessId, stack->len - 1);
+          g_array_set_size (stack, stack->len - 1);
+          g_array_append_val (order, v);
+          if (depths != NULL)
+            g_array_append_val (depths, depth[v]);
+          /* Push children in reverse so the first-born pops first. */
+          guint k = 0;
+          for (guint ch = first_child[v]; ch != G_MAXUINT; ch = next_sibling[ch])
+            k++;
+          guint base = stack->len;
+          g_array_set_size (stack, base + k);
+          guint j = 0;
+          for (guint ch = first_child[v]; ch != G_MAXUINT; ch = next_sibling[ch], j++)
+            {
+              depth[ch] = depth[v] + 1;
+              g_array_index (stack, FsProcessId, base + k - 1 - j) = ch;
+            }
+        }
+    }
+  return order;
+}

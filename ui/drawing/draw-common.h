@@ -5,6 +5,7 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 #include "palette.h"
+#include "core/trace-export.h"
 
 typedef enum {
   FS_ALIGN_LEFT,
@@ -66,3 +67,9 @@ void   fs_draw_pill          (FsTextContext *ctx, FsFont font, const char *text,
                               double cy, const FsRgb *fill, const FsRgb *text_color, double alpha);
 /* "CONT" for SIGCONT; falls back to the number. */
 const char *fs_short_signal_name (int signo, char buf[16]);
+
+/* The processes the filter shows whose life overlaps its time window,
+ * depth-first: a parent before its children, siblings in birth order (the
+ * order of lifelines and lanes).  depths (optional, of guint) receives each
+ * one's depth below its nearest shown ancestor.  Returns FsProcessIds. */
+GArray *fs_tree_order (FsTrace *trace, const FsExportFilter *filter, GArray *depths);

@@ -3,6 +3,7 @@
  * export never leaves half a file behind. */
 #include "export-image.h"
 #include "graph-draw.h"
+#include "lanes-draw.h"
 #include "draw-common.h"
 
 #include <cairo-pdf.h>
@@ -313,6 +314,91 @@ fs_export_sequence_image (FsTrace *trace, const FsSequenceOptions *seq_options,
                           const FsImageOptions *options, const char *path, GError **error)
 {
   g_autoptr(GBytes) bytes = fs_export_sequence_bytes (trace, seq_options, options, error);
+  return bytes != NULL && write_bytes (bytes, path, error);
+}
+
+/* Process lanes. */
+
+typedef struct {
+  FsLanesLayout *layout;
+  FsLanesView    view;
+} LanesPaint;
+
+static void
+paint_lanes (cairo_t *cr, gpointer user_data)
+{
+  LanesPaint *lp = user_data;
+  fs_lanes_draw (cr, lp->layout, &lp->view);
+}
+
+GBytes *
+fs_export_lanes_bytes (FsTrace *trace, const FsExportFilter *filter, const FsImageOptions *options,
+                       GError **error)
+{
+  FsImageOptions defaults;
+  FsExportFilter all;
+  LanesPaint lp;
+
+  if (options == NULL)
+    {
+      fs_image_options_init (&defaults);
+      options = &defaults;
+    }
+  if (filter == NULL)
+    {
+      fs_export_filter_init (&all);
+      all.include_hidden = options->include_hidden;
+      all.processes = options->processes;
+      all.n_processes = options->n_processes;
+      filter = &all;
+    }
+  if (options->progress != NULL)
+    options->progress (0.0, options->progress_data);
+  g_autofree char *title = options->title != NULL ? g_strdup (options->title)
+                                                  : fs_trace_default_title (trace);
+  /* Refused before any text is measured: counting the rows is cheap. */
+  g_autoptr(GArray) rows = fs_tree_order (trace, filter, NULL);
+  if (rows->len > FS_LANES_MAX_ROWS)
+    {
+      g_set_error (error, FS_EXPORT_ERROR, FS_EXPORT_ERROR_TOO_LARGE,
+                   "%u process lanes are too many to read (at most %u): narrow them with "
+                   "--processes or --from/--to", rows->len, FS_LANES_MAX_ROWS);
+      return NULL;
+    }
+  g_autoptr(FsLanesLayout) layout = fs_lanes_layout_new (trace, filter);
+  /* The width is the time resolution here, so it sizes the picture rather
+   * than scaling it. */
+  FsImageOptions opts = *options;
+  opts.title = title;
+  opts.width = 0;
+  lp.layout = layout;
+  fs_lanes_view_init (&lp.view, layout, options->width > 0 ? MAX (options->width, 320.0)
+                                                          : FS_LANES_DEFAULT_WIDTH);
+  lp.view.palette = fs_palette_get (options->theme);
+  lp.view.title = title;
+  lp.view.show_legend = TRUE;
+  if (filter->from_ns != FS_TIME_NONE)
+    lp.view.from_ns = filter->from_ns;
+  if (filter->to_ns != FS_TIME_NONE)
+    lp.view.to_ns = filter->to_ns;
+  else
+    lp.view.to_ns += (lp.view.to_ns - lp.view.from_ns) / 50;   /* room for the last marks */
+  if (lp.view.to_ns <= lp.view.from_ns)
+    lp.view.to_ns = lp.view.from_ns + 1;
+  lp.view.height = fs_lanes_get_content_height (layout, &lp.view);
+  if (options->progress != NULL)
+    options->progress (0.3, options->progress_data);
+  GBytes *bytes = render (options->format, lp.view.width, lp.view.height, &opts, paint_lanes, &lp, error);
+  if (bytes != NULL && options->progress != NULL)
+    options->progress (1.0, options->progress_data);
+  return bytes;
+}
+
+gboolean
+fs_export_lanes_image (FsTrace *trace, const FsExportFilter *filter, const FsImageOptions *options,
+                       const char *path, GError **error)
+{
+  g_autoptr(GBytes) bytes = fs_export_lanes_bytes (trace, filter, options, error);
   return bytes != NULL && write_bytes (bytes, path, error);
 }
 

@@ -51,6 +51,16 @@ gboolean fs_export_sequence_image (FsTrace *trace, const FsSequenceOptions *seq_
 GBytes  *fs_export_sequence_bytes (FsTrace *trace, const FsSequenceOptions *seq_options,
                                    const FsImageOptions *options, GError **error);
 
+/* Process lanes over filter's window (all of it when NULL: the whole trace,
+ * every visible process).  options->width is the picture's width (default
+ * FS_LANES_DEFAULT_WIDTH); the height shows every lane.  More than
+ * FS_LANES_MAX_ROWS lanes is refused with FS_EXPORT_ERROR_TOO_LARGE. */
+gboolean fs_export_lanes_image    (FsTrace *trace, const FsExportFilter *filter,
+                                   const FsImageOptions *options, const char *path,
+                                   GError **error);
+GBytes  *fs_export_lanes_bytes    (FsTrace *trace, const FsExportFilter *filter,
+                                   const FsImageOptions *options, GError **error);
+
 typedef struct {
   double seconds_per_step;   /* compressed playback: screen time per event step (default 0.6) */
   gboolean real_time;        /* TRUE: real trace time (gaps capped at max_gap_s) */

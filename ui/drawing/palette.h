@@ -35,6 +35,7 @@ typedef struct {
   FsRgb   signal_text;      /* text on a signal-coloured badge */
   FsRgb   kernel;           /* the kernel as a signal source */
   FsRgb   output;           /* output lines */
+  FsRgb   playhead;         /* the current time on time axes */
   FsRgb   state_fill[FS_STATE_LAST];
   FsRgb   state_stroke[FS_STATE_LAST];
   const char *font_family;  /* a Pango family list */

@@ -118,68 +118,18 @@ action_text (guint8 action)
     }
 }
 
-/* Depth-first order of the shown processes, children in birth order. */
+/* Columns in tree order: a parent stands left of its children. */
 static void
 collect_columns (FsSequenceLayout *self, guint *col_of)
 {
-  FsTrace *trace = self->trace;
-  const FsExportFilter *filter = &self->options.filter;
-  guint n = fs_trace_n_processes (trace);
-  g_autofree FsProcessId *vparent = g_new (FsProcessId, MAX (n, 1));
-  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (FsProcessId));
-  g_autofree guint8 *shown = g_new0 (guint8, MAX (n, 1));
-  gint64 to = filter->to_ns, from = filter->from_ns;
+  g_autoptr(GArray) order = fs_tree_order (self->trace, &self->options.filter, NULL);
 
-  for (FsProcessId id = 0; id < n; id++)
+  for (guint i = 0; i < order->len; i++)
     {
-      const FsProcess *p = fs_trace_process (trace, id);
-      gint64 last = p->reap_ns != FS_TIME_NONE ? p->reap_ns : p->end_ns;
-      shown[id] = fs_export_filter_has_process (filter, trace, id) &&
-                  (to == FS_TIME_NONE || p->start_ns <= to) &&
-                  (from == FS_TIME_NONE || last == FS_TIME_NONE || last >= from);
-      vparent[id] = shown[id] ? fs_export_filter_visible_parent (filter, trace, id) : FS_PROCESS_NONE;
-      if (vparent[id] != FS_PROCESS_NONE && !shown[vparent[id]])
-        vparent[id] = FS_PROCESS_NONE;
-    }
-  /* Children lists by walking ids in birth order (ids are assigned at birth). */
-  g_autofree guint *first_child = g_new (guint, MAX (n, 1));
-  g_autofree guint *next_sibling = g_new (guint, MAX (n, 1));
-  g_autofree guint *last_child = g_new (guint, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    first_child[i] = next_sibling[i] = last_child[i] = G_MAXUINT;
-  for (FsProcessId id = 0; id < n; id++)
-    {
-      if (!shown[id] || vparent[id] == FS_PROCESS_NONE)
-        continue;
-      FsProcessId p = vparent[id];
-      if (first_child[p] == G_MAXUINT)
-        first_child[p] = id;
-      else
-        next_sibling[last_child[p]] = id;
-      last_child[p] = id;
-    }
-  for (FsProcessId root = 0; root < n; root++)
-    {
-      if (!shown[root] || vparent[root] != FS_PROCESS_NONE)
-        continue;
-      g_array_append_val (stack, root);
-      while (stack->len > 0)
-        {
-          FsProcessId v = g_array_index (stack, FsProcessId, stack->len - 1);
-          g_array_set_size (stack, stack->len - 1);
-          Column c = { .id = v, .head_y = -1, .state = FS_STATE_RUNNING };
-          col_of[v] = self->columns->len;
-          g_array_append_val (self->columns, c);
-          /* Push children in reverse so the first-born pops first. */
-          guint k = 0;
-          for (guint ch = first_child[v]; ch != G_MAXUINT; ch = next_sibling[ch])
-            k++;
-          guint base = stack->len;
-          g_array_set_size (stack, base + k);
-          guint j = 0;
-          for (guint ch = first_child[v]; ch != G_MAXUINT; ch = next_sibling[ch], j++)
-            g_array_index (stack, FsProcessId, base + k - 1 - j) = ch;
-        }
+      FsProcessId v = g_array_index (order, FsProcessId, i);
+      Column c = { .id = v, .head_y = -1, .state = FS_STATE_RUNNING };
+      col_of[v] = self->columns->len;
+      g_array_append_val (self->columns, c);
     }
 }
 
