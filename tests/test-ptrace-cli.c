@@ -285,7 +285,15 @@ test_attach_detach (void)
   const char *args[] = { "record", "--tracer", "ptrace", "-q", "-o", file, "-p", pid_text, NULL };
   pid_t cli = spawn_cli (args);
   wait_for_file (file, 64);
-  g_usleep (300 * 1000);
+  /* Until the recording holds the shell and two of its sleeps (the file is
+   * written as it goes; a loaded machine may take a while). */
+  for (int i = 0; i < 100; i++)
+    {
+      g_usleep (100 * 1000);
+      g_autoptr (FsTrace) so_far = fs_trace_load (file, NULL, NULL);
+      if (so_far != NULL && fs_trace_n_processes (so_far) >= 3)
+        break;
+    }
   kill (cli, SIGTERM);
   g_assert_cmpint (wait_exit_code (cli), ==, 0);
 

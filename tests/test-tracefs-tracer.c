@@ -761,7 +761,8 @@ test_attach (void)
   if (!need_root ())
     return;
   g_autoptr (GError) error = NULL;
-  const char *argv[] = { "/bin/sh", "-c", "sleep 0.3; sh -c 'exit 4'; exit 0", NULL };
+  /* The sleep outlasts the attach even on a loaded machine. */
+  const char *argv[] = { "/bin/sh", "-c", "sleep 1; sh -c 'exit 4'; exit 0", NULL };
   GPid target;
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
                                 &target, &error));
@@ -821,7 +822,8 @@ test_attach_forking (void)
    * few milliseconds, so that several are born while the filter is set up
    * (20-30 ms) and none is lost to a full ring buffer. */
   const char *argv[] = { "/bin/sh", "-c",
-                         "while [ ! -e \"$1\" ]; do sleep 5 & echo $! >> \"$0\"; sleep 0.002; done; "
+                         "i=0; while [ ! -e \"$1\" ] && [ $i -lt 300 ]; do "
+                         "sleep 5 & echo $! >> \"$0\"; sleep 0.002; i=$((i+1)); done; "
                          "kill $(cat \"$0\") 2>/dev/null; wait",
                          log, stop, NULL };
   GPid target;
