@@ -591,6 +591,18 @@ build_csr (FsTrace *self, EventOwners owners_of, guint32 **offsets_out, guint32 
   *items_out = items;
 }
 
+static gint
+compare_birth (gconstpointer a, gconstpointer b, gpointer data)
+{
+  FsTrace *self = data;
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+  gint64 tx = g_array_index (self->processes, FsProcess, x).start_ns;
+  gint64 ty = g_array_index (self->processes, FsProcess, y).start_ns;
+  if (tx != ty)
+    return tx < ty ? -1 : 1;
+  return (x > y) - (x < y);
+}
+
 static void
 build_children (FsTrace *self)
 {
@@ -608,7 +620,6 @@ build_children (FsTrace *self)
     self->children_offsets[s + 1] += self->children_offsets[s];
   self->children = g_new (guint32, MAX (np, 1));
   fill = g_memdup2 (self->children_offsets, sizeof (guint32) * (np + 2));
-  /* Processes are numbered in order of appearance, so this is birth order. */
   for (guint i = 0; i < np; i++)
     {
       FsProcess *p = &g_array_index (self->processes, FsProcess, i);
@@ -616,6 +627,19 @@ build_children (FsTrace *self)
       self->children[fill[slot]++] = i;
     }
   g_free (fill);
+  /* Processes are numbered in order of appearance, which is not always birth
+   * order (a scenario process's first report may come before its birth
+   * event): siblings go by start time. */
+  for (guint s = 0; s <= np; s++)
+    {
+      guint32 *run = self->children + self->children_offsets[s];
+      guint len = self->children_offsets[s + 1] - self->children_offsets[s];
+      gboolean sorted = TRUE;
+      for (guint i = 1; i < len && sorted; i++)
+        sorted = compare_birth (&run[i - 1], &run[i], self) <= 0;
+      if (!sorted)
+        g_qsort_with_data (run, (gint) len, sizeof (guint32), compare_birth, self);
+    }
 }
 
 static gint

@@ -3,6 +3,7 @@
  * (libxml2), states from the hit test, PNG decoded, PDF through pdfinfo. */
 #include "ui/drawing/export-image.h"
 #include "ui/drawing/lanes-draw.h"
+#include "ui/drawing/draw-common.h"
 #include "drawing-test-traces.h"
 #include "drawing-test-util.h"
 
@@ -351,11 +352,34 @@ test_png_pdf_and_limits (void)
   g_assert_nonnull (strstr (error->message, "--processes"));
 }
 
+/* Rows (and sequence columns) follow birth, not process ids: a process
+ * first named by an early report has a low id though born later. */
+static void
+test_tree_order_is_birth_order (void)
+{
+  g_autoptr(FsTrace) trace = fs_trace_new ();
+  g_autoptr(GError) error = NULL;
+  FsProcessId main_id = fs_trace_add_process (trace, 100, FS_PROCESS_NONE, 0, "main");
+  FsProcessId later = fs_trace_add_process (trace, 102, main_id, 20, "later");
+  FsProcessId earlier = fs_trace_add_process (trace, 101, main_id, 10, "earlier");
+  FsProcessId grandchild = fs_trace_add_process (trace, 103, earlier, 15, "grandchild");
+  g_assert_true (fs_trace_finish (trace, &error));
+  FsExportFilter filter;
+  fs_export_filter_init (&filter);
+  g_autoptr(GArray) order = fs_tree_order (trace, &filter, NULL);
+  g_assert_cmpuint (order->len, ==, 4);
+  g_assert_cmpuint (g_array_index (order, FsProcessId, 0), ==, main_id);
+  g_assert_cmpuint (g_array_index (order, FsProcessId, 1), ==, earlier);
+  g_assert_cmpuint (g_array_index (order, FsProcessId, 2), ==, grandchild);
+  g_assert_cmpuint (g_array_index (order, FsProcessId, 3), ==, later);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/lanes/ordered-results", test_ordered_results);
+  g_test_add_func ("/lanes/tree-order-is-birth-order", test_tree_order_is_birth_order);
   g_test_add_func ("/lanes/everything", test_everything);
   g_test_add_func ("/lanes/window-and-processes", test_window_and_processes);
   g_test_add_func ("/lanes/dense-lane-is-binned", test_dense_lane_is_binned);

@@ -159,6 +159,26 @@ test_children_and_events (void)
   g_assert_cmpint (fs_trace_event (trace, evs[4])->kind, ==, FS_EVENT_REAP);
 }
 
+/* Ids follow appearance, which is not always birth: siblings still come in
+ * birth order (the graph, the sequence columns and the lanes follow it). */
+static void
+test_children_in_birth_order (void)
+{
+  g_autoptr(FsTrace) trace = fs_trace_new ();
+  g_autoptr(GError) error = NULL;
+  FsProcessId main_id = fs_trace_add_process (trace, 100, FS_PROCESS_NONE, 0, "main");
+  FsProcessId second = fs_trace_add_process (trace, 102, main_id, 20, "second");
+  FsProcessId first = fs_trace_add_process (trace, 101, main_id, 10, "first");
+  FsProcessId third = fs_trace_add_process (trace, 103, main_id, 30, "third");
+  g_assert_true (fs_trace_finish (trace, &error));
+  guint n;
+  const FsProcessId *kids = fs_trace_children (trace, main_id, &n);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpuint (kids[0], ==, first);
+  g_assert_cmpuint (kids[1], ==, second);
+  g_assert_cmpuint (kids[2], ==, third);
+}
+
 static void
 test_unsorted_appends_are_sorted_stably (void)
 {
@@ -347,6 +367,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/FsTrace/states", test_states);
+  g_test_add_func ("/FsTrace/children-in-birth-order", test_children_in_birth_order);
   g_test_add_func ("/FsTrace/flights", test_flights);
   g_test_add_func ("/FsTrace/nearest-and-ranges", test_nearest_and_ranges);
   g_test_add_func ("/FsTrace/children-and-events", test_children_and_events);

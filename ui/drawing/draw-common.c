@@ -352,6 +352,17 @@ fs_short_signal_name (int signo, char buf[16])
   return buf;
 }
 
+static gint
+compare_birth (gconstpointer a, gconstpointer b, gpointer data)
+{
+  FsTrace *trace = data;
+  FsProcessId x = *(const FsProcessId *) a, y = *(const FsProcessId *) b;
+  gint64 tx = fs_trace_process (trace, x)->start_ns, ty = fs_trace_process (trace, y)->start_ns;
+  if (tx != ty)
+    return tx < ty ? -1 : 1;
+  return x < y ? -1 : x > y;
+}
+
 GArray *
 fs_tree_order (FsTrace *trace, const FsExportFilter *filter, GArray *depths)
 {
@@ -373,15 +384,22 @@ fs_tree_order (FsTrace *trace, const FsExportFilter *filter, GArray *depths)
       if (vparent[id] != FS_PROCESS_NONE && !shown[vparent[id]])
         vparent[id] = FS_PROCESS_NONE;
     }
-  /* Children lists by walking ids in birth order (ids are assigned at birth). */
+  /* Children lists in birth order.  Not id order: a process first named by
+   * a report that came before its birth event (a scenario's output, say)
+   * got its id then. */
+  g_autofree FsProcessId *by_birth = g_new (FsProcessId, MAX (n, 1));
+  for (FsProcessId id = 0; id < n; id++)
+    by_birth[id] = id;
+  g_qsort_with_data (by_birth, (gint) n, sizeof (FsProcessId), compare_birth, trace);
   g_autofree guint *first_child = g_new (guint, MAX (n, 1));
   g_autofree guint *next_sibling = g_new (guint, MAX (n, 1));
   g_autofree guint *last_child = g_new (guint, MAX (n, 1));
   g_autofree guint *depth = g_new0 (guint, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     first_child[i] = next_sibling[i] = last_child[i] = G_MAXUINT;
-  for (FsProcessId id = 0; id < n; id++)
+  for (guint k = 0; k < n; k++)
     {
+      FsProcessId id = by_birth[k];
       if (!shown[id] || vparent[id] == FS_PROCESS_NONE)
         continue;
       FsProcessId p = vparent[id];
