@@ -41,6 +41,14 @@
  *   exec is handled, if the process still runs that image (best effort).
  * - A delivery carries no sender: it is paired with the oldest generation of
  *   that signal for that thread or process that the kernel queued.
+ * - Syscall arguments and results inside a PID namespace are that
+ *   namespace's numbers: they are translated with what clone's return told
+ *   (see "PID namespaces").
+ *
+ * Attaching (-p) has no start barrier: a second /proc walk once the filter
+ * is on finds what was forked meanwhile (see adopt_missed).  A launched
+ * command joins a process guard (process-guard.h), so nothing it forks
+ * outlives forkscope.
  */
 #include "tracer/tracer-backend.h"
 #include "tracer/process-guard.h"
