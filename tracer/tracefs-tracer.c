@@ -276,6 +276,20 @@ typedef struct {
   guint64                  lost_seen;  /* overruns already reported */
 } Instance;
 
+typedef struct {
+  guint64 ts;            /* of the exec */
+  char   *cmdline;       /* NUL-separated, as /proc/PID/cmdline */
+  gsize   len;
+} EarlyArgv;
+
+static void
+early_argv_free (gpointer data)
+{
+  EarlyArgv *e = data;
+  g_free (e->cmdline);
+  g_free (e);
+}
+
 /* A ring-buffer page copied out by the copier thread. */
 typedef struct {
   guint32 size;          /* bytes of page data that follow */
@@ -341,6 +355,14 @@ typedef struct {
   GByteArray      *pages;             /* PageHeader + page, …: being parsed */
   Copier           copier;
   guint64          raw_seq;
+
+  /* Exec argv, read from /proc by whoever copies the page with the exec
+   * (the copier, within a poll interval): the run thread may handle the
+   * exec much later, when a short-lived program is gone. */
+  int              exec_type;         /* sched_process_exec's event id */
+  int              exec_pid_offset;   /* of its pid field; -1 unknown */
+  GMutex           early_lock;
+  GHashTable      *early_argv;        /* pid → EarlyArgv*, under early_lock */
 
   GHashTable      *procs;             /* tgid → Proc* */
   GHashTable      *tasks;             /* tid → Task* */
@@ -731,6 +753,15 @@ load_event_formats (FsTracefsTracer *self, GError **error)
       g_hash_table_insert (self->type_to_kind, GINT_TO_POINTER (ev->id),
                            GINT_TO_POINTER (k + 1));
     }
+  /* What the copier needs to spot an exec without libtraceevent (which it
+   * does not share with the run thread): the event id, its pid's place. */
+  struct tep_format_field *exec_pid = self->events[EV_EXEC].fields[F_EXEC_PID];
+  struct tep_format_field *common_type = tep_find_common_field (self->events[EV_EXEC].event,
+                                                               "common_type");
+  self->exec_type = self->events[EV_EXEC].event->id;
+  if (exec_pid->size == 4 && common_type != NULL && common_type->offset == 0
+      && common_type->size == 2)
+    self->exec_pid_offset = exec_pid->offset;
   return TRUE;
 }
 
@@ -1318,26 +1349,45 @@ handle_exec (FsTracefsTracer *self, gint64 t, gint32 tid, void *data, int size,
   /* A new image: an earlier exit_group by a zapped thread no longer counts. */
   p->cause = CAUSE_NONE;
 
+  /* The argv read when the page with this exec was copied; else, if no
+   * later exec of the pid is known, what /proc has now (best effort). */
   g_auto (GStrv) argv = NULL;
-  if (newest_exec_of_pid)
+  g_autofree char *cmdline = NULL;
+  gsize len = 0;
+  gboolean later_exec = !newest_exec_of_pid;
+  g_mutex_lock (&self->early_lock);
+  EarlyArgv *early = g_hash_table_lookup (self->early_argv, GINT_TO_POINTER (pid));
+  if (early != NULL && early->ts > (guint64) t)
+    later_exec = TRUE;   /* kept for that exec */
+  else if (early != NULL)
+    {
+      if (early->ts == (guint64) t)
+        {
+          cmdline = g_steal_pointer (&early->cmdline);
+          len = early->len;
+        }
+      g_hash_table_remove (self->early_argv, GINT_TO_POINTER (pid));
+    }
+  g_mutex_unlock (&self->early_lock);
+  if (cmdline == NULL && !later_exec)
     {
       char path[64];
-      g_autofree char *cmdline = NULL;
-      gsize len = 0;
       g_snprintf (path, sizeof path, "/proc/%d/cmdline", pid);
-      if (g_file_get_contents (path, &cmdline, &len, NULL) && len > 0)
+      if (!g_file_get_contents (path, &cmdline, &len, NULL))
+        len = 0;
+    }
+  if (cmdline != NULL && len > 0)
+    {
+      GPtrArray *a = g_ptr_array_new ();
+      for (gsize off = 0; off < len;)
         {
-          GPtrArray *a = g_ptr_array_new ();
-          for (gsize off = 0; off < len;)
-            {
-              const char *s = cmdline + off;
-              gsize n = strnlen (s, len - off);
-              g_ptr_array_add (a, g_strndup (s, n));
-              off += n + 1;
-            }
-          g_ptr_array_add (a, NULL);
-          argv = (GStrv) g_ptr_array_free (a, FALSE);
+          const char *s = cmdline + off;
+          gsize n = strnlen (s, len - off);
+          g_ptr_array_add (a, g_strndup (s, n));
+          off += n + 1;
         }
+      g_ptr_array_add (a, NULL);
+      argv = (GStrv) g_ptr_array_free (a, FALSE);
     }
   fs_recorder_exec (self->recorder, t, pid, filename, (const char *const *) argv);
   if (p->exec_comm[0] != '\0')
@@ -2254,9 +2304,50 @@ instances_setup (FsTracefsTracer *self, const char *pids, GError **error)
  * PageHeader, 64-byte aligned; stops reading a CPU after the first page that
  * begins after cutoff: reading on would only chase the writers of a busy
  * recording, and those records wait for the next round anyway. */
+/* For each exec in the page kbuf holds, reads the new image's argv now;
+ * returns the page's first timestamp (0 when empty). */
+static guint64
+note_execs (FsTracefsTracer *self, struct kbuffer *kbuf)
+{
+  unsigned long long ts = 0, first = 0;
+  gboolean have_first = FALSE;
+  for (void *data = kbuffer_read_event (kbuf, &ts); data != NULL;
+       data = kbuffer_next_event (kbuf, &ts))
+    {
+      if (!have_first)
+        {
+          first = ts;
+          have_first = TRUE;
+        }
+      int size = kbuffer_event_size (kbuf);
+      guint16 type;
+      gint32 pid;
+      if (self->exec_pid_offset < 0 || size < self->exec_pid_offset + 4)
+        continue;
+      memcpy (&type, data, sizeof type);   /* common_type comes first */
+      if (type != self->exec_type)
+        continue;
+      memcpy (&pid, (const guint8 *) data + self->exec_pid_offset, sizeof pid);
+      char path[64];
+      g_autofree char *cmdline = NULL;
+      gsize len = 0;
+      g_snprintf (path, sizeof path, "/proc/%d/cmdline", pid);
+      if (!g_file_get_contents (path, &cmdline, &len, NULL) || len == 0)
+        continue;
+      EarlyArgv *e = g_new (EarlyArgv, 1);
+      e->ts = ts;
+      e->cmdline = g_steal_pointer (&cmdline);
+      e->len = len;
+      g_mutex_lock (&self->early_lock);
+      g_hash_table_replace (self->early_argv, GINT_TO_POINTER (pid), e);
+      g_mutex_unlock (&self->early_lock);
+    }
+  return first;
+}
+
 static void
-copy_pages (Instance *in, struct kbuffer *kbuf, int page_size, gboolean ext, guint64 cutoff,
-            GByteArray *out)
+copy_pages (FsTracefsTracer *self, Instance *in, struct kbuffer *kbuf, int page_size,
+            gboolean ext, guint64 cutoff, GByteArray *out)
 {
   if (in->cpus == NULL)
     return;
@@ -2278,7 +2369,11 @@ copy_pages (Instance *in, struct kbuffer *kbuf, int page_size, gboolean ext, gui
           PageHeader h = { .size = (guint32) page_size, .ext = ext ? 1 : 0, .cpu = (guint8) c };
           memcpy (out->data + at, &h, sizeof h);
           unsigned long long first = 0;
-          if (kbuffer_read_event (kbuf, &first) != NULL && first > cutoff)
+          if (ext)
+            kbuffer_read_event (kbuf, &first);
+          else
+            first = note_execs (self, kbuf);
+          if (first > cutoff)
             break;
         }
     }
@@ -2343,8 +2438,8 @@ copier_main (gpointer data)
       guint64 round = (guint64) fs_recorder_now ();
       if (local->len == 0)
         local_since = (gint64) round;
-      copy_pages (&self->main, cp->kbuf, self->page_size, FALSE, round, local);
-      copy_pages (&self->ext, cp->kbuf, self->page_size, TRUE, round, local);
+      copy_pages (self, &self->main, cp->kbuf, self->page_size, FALSE, round, local);
+      copy_pages (self, &self->ext, cp->kbuf, self->page_size, TRUE, round, local);
       gint64 now = fs_recorder_now ();
       /* Never wait for the lock: the run thread may hold it at nice 19 on a
        * busy machine, and a copier waiting for it would let the ring
@@ -2559,8 +2654,8 @@ drain (FsTracefsTracer *self, gboolean all)
     {
       cutoff = G_MAXUINT64;
       g_byte_array_set_size (self->pages, (self->pages->len + 63u) & ~63u);
-      copy_pages (&self->main, self->kbuf, self->page_size, FALSE, cutoff, self->pages);
-      copy_pages (&self->ext, self->kbuf, self->page_size, TRUE, cutoff, self->pages);
+      copy_pages (self, &self->main, self->kbuf, self->page_size, FALSE, cutoff, self->pages);
+      copy_pages (self, &self->ext, self->kbuf, self->page_size, TRUE, cutoff, self->pages);
     }
   parse_pages (self, self->pages);
   g_byte_array_set_size (self->pages, 0);
@@ -2634,6 +2729,9 @@ tracefs_create (FsRecorder *recorder, const FsTracerOptions *options, GError **e
   self->copier.wake[0] = self->copier.wake[1] = -1;
   g_mutex_init (&self->copier.lock);
   g_cond_init (&self->copier.copied);
+  g_mutex_init (&self->early_lock);
+  self->early_argv = g_hash_table_new_full (NULL, NULL, NULL, early_argv_free);
+  self->exec_pid_offset = -1;
   self->procs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
@@ -3224,6 +3322,8 @@ tracefs_free (gpointer data)
   g_byte_array_unref (self->copier.incoming);
   g_mutex_clear (&self->copier.lock);
   g_cond_clear (&self->copier.copied);
+  g_clear_pointer (&self->early_argv, g_hash_table_unref);
+  g_mutex_clear (&self->early_lock);
   if (self->copier.kbuf != NULL)
     kbuffer_free (self->copier.kbuf);
   if (self->wake_pipe[0] >= 0)
