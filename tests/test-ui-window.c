@@ -415,6 +415,36 @@ test_export (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (contents, "\"forkscope-trace\""));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Zoomed in before the first signal: the lanes and sequence pictures are
+   * of what the window shows (the dialog's default then), so no arrow. */
+  {
+    g_autofree char *whole_path = g_build_filename (f->dir, "whole.svg", NULL);
+    g_autofree char *part_path = g_build_filename (f->dir, "part.svg", NULL);
+    g_autofree char *whole = NULL, *part = NULL;
+    gsize n;
+    const FsEvent *events = fs_trace_events (f->t.trace, &n);
+    gint64 first_send = FS_TIME_NONE;
+    for (gsize i = 0; i < n && first_send == FS_TIME_NONE; i++)
+      if (events[i].kind == FS_EVENT_SIGNAL_SEND)
+        first_send = events[i].t_ns;
+    g_assert_cmpint (first_send, >, 0);
+
+    dialog = fs_export_dialog_new (GTK_WINDOW (f->window), session, FALSE);
+    fs_export_dialog_set_kind (dialog, FS_EXPORT_LANES_SVG);
+    g_assert_true (fs_export_dialog_export_to (dialog, whole_path, &error));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    fs_session_set_visible_range (session, 0, first_send - 1);
+    dialog = fs_export_dialog_new (GTK_WINDOW (f->window), session, FALSE);
+    fs_export_dialog_set_kind (dialog, FS_EXPORT_LANES_SVG);
+    g_assert_true (fs_export_dialog_export_to (dialog, part_path, &error));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_assert_true (g_file_get_contents (whole_path, &whole, NULL, NULL));
+    g_assert_true (g_file_get_contents (part_path, &part, NULL, NULL));
+    g_assert_nonnull (strstr (whole, "class=\"fs-signal\""));
+    g_assert_null (strstr (part, "class=\"fs-signal\""));
+    g_assert_nonnull (strstr (part, "class=\"fs-lane\""));
+  }
 }
 
 static void

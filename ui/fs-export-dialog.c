@@ -21,6 +21,7 @@ struct _FsExportDialog {
   GtkWidget *kind_dropdown;
   GtkWidget *theme_dropdown;
   GtkWidget *scale_spin;
+  GtkWidget *range_check;
   GtkWidget *preview_stack;
   GtkWidget *picture;
   GtkWidget *text_view;
@@ -33,6 +34,8 @@ struct _FsExportDialog {
   FsExportKind kind;
   FsTheme theme;
   double png_scale;
+  gboolean visible_range_only;
+  gint64 visible_from_ns, visible_to_ns;
   gboolean busy;
 };
 
@@ -104,9 +107,34 @@ text_func (FsExportKind kind)
     }
 }
 
+/* The time window of a sequence or lanes picture: the one shown in the
+ * window when asked, else the whole trace (NULL). */
+static const FsExportFilter *
+time_filter (FsExportDialog *self, FsExportFilter *filter)
+{
+  if (!self->visible_range_only)
+    return NULL;
+  fs_export_filter_init (filter);
+  filter->from_ns = self->visible_from_ns;
+  filter->to_ns = self->visible_to_ns;
+  return filter;
+}
+
+static const FsSequenceOptions *
+sequence_options (FsExportDialog *self, FsSequenceOptions *options)
+{
+  if (!self->visible_range_only)
+    return NULL;
+  fs_sequence_options_init (options);
+  time_filter (self, &options->filter);
+  return options;
+}
+
 gboolean
 fs_export_dialog_export_to (FsExportDialog *self, const char *path, GError **error)
 {
+  FsExportFilter window;
+  FsSequenceOptions sequence;
   FsImageOptions options;
   FsTextExportOptions text_options;
   static const FsImageFormat formats[] = { FS_IMAGE_SVG, FS_IMAGE_PNG, FS_IMAGE_PDF };
@@ -122,12 +150,14 @@ fs_export_dialog_export_to (FsExportDialog *self, const char *path, GError **err
     case FS_EXPORT_SEQUENCE_PNG:
     case FS_EXPORT_SEQUENCE_PDF:
       image_options (self, &options, formats[self->kind - FS_EXPORT_SEQUENCE_SVG]);
-      return fs_export_sequence_image (self->trace, NULL, &options, path, error);
+      return fs_export_sequence_image (self->trace, sequence_options (self, &sequence), &options,
+                                       path, error);
     case FS_EXPORT_LANES_SVG:
     case FS_EXPORT_LANES_PNG:
     case FS_EXPORT_LANES_PDF:
       image_options (self, &options, formats[self->kind - FS_EXPORT_LANES_SVG]);
-      return fs_export_lanes_image (self->trace, NULL, &options, path, error);
+      return fs_export_lanes_image (self->trace, time_filter (self, &window), &options, path,
+                                    error);
     case FS_EXPORT_ANIMATED_SVG:
       {
         FsAnimationOptions animation;
@@ -167,6 +197,7 @@ update_preview (FsExportDialog *self)
   gtk_widget_set_sensitive (self->scale_spin, self->kind == FS_EXPORT_GRAPH_PNG || self->kind == FS_EXPORT_SEQUENCE_PNG ||
                                               self->kind == FS_EXPORT_LANES_PNG);
   gtk_widget_set_sensitive (self->theme_dropdown, is_image (self->kind));
+  gtk_widget_set_sensitive (self->range_check, is_sequence (self->kind) || is_lanes (self->kind));
 
   if (is_image (self->kind))
     {
@@ -179,10 +210,15 @@ update_preview (FsExportDialog *self)
           set_note (self, "No preview for a trace this large; the export will still contain every event.");
           return;
         }
+      FsExportFilter window;
+      FsSequenceOptions sequence;
       image_options (self, &options, FS_IMAGE_PNG);
       options.scale = 1.0;
-      png = is_sequence (self->kind) ? fs_export_sequence_bytes (self->trace, NULL, &options, &error)
-          : is_lanes (self->kind) ? fs_export_lanes_bytes (self->trace, NULL, &options, &error)
+      png = is_sequence (self->kind)
+              ? fs_export_sequence_bytes (self->trace, sequence_options (self, &sequence), &options,
+                                          &error)
+          : is_lanes (self->kind)
+              ? fs_export_lanes_bytes (self->trace, time_filter (self, &window), &options, &error)
           : fs_export_graph_bytes (self->trace, self->time_ns, &options, &error);
       if (png != NULL)
         texture = gdk_texture_new_from_bytes (png, &error);
@@ -252,6 +288,7 @@ options_changed_cb (GtkWidget *widget, GParamSpec *pspec, FsExportDialog *self)
   self->theme = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->theme_dropdown)) == 1
                 ? FS_THEME_DARK : FS_THEME_LIGHT;
   self->png_scale = gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->scale_spin));
+  self->visible_range_only = gtk_check_button_get_active (GTK_CHECK_BUTTON (self->range_check));
   if (self->trace != NULL)
     update_preview (self);
 }
@@ -426,6 +463,10 @@ fs_export_dialog_init (FsExportDialog *self)
   gtk_grid_attach (GTK_GRID (grid), row_label ("PNG _scale", self->scale_spin), 2, 1, 1, 1);
   gtk_grid_attach (GTK_GRID (grid), self->scale_spin, 3, 1, 1, 1);
 
+  self->range_check = gtk_check_button_new_with_mnemonic ("Only the _visible time range "
+                                                          "(sequence and lanes)");
+  gtk_grid_attach (GTK_GRID (grid), self->range_check, 1, 2, 3, 1);
+
   self->preview_stack = gtk_stack_new ();
   gtk_widget_set_vexpand (self->preview_stack, TRUE);
   gtk_widget_add_css_class (self->preview_stack, "frame");
@@ -472,6 +513,12 @@ fs_export_dialog_new (GtkWindow *parent, FsSession *session, gboolean dark)
   g_signal_connect (self->kind_dropdown, "notify::selected", G_CALLBACK (kind_changed_cb), self);
   g_signal_connect (self->theme_dropdown, "notify::selected", G_CALLBACK (options_changed_cb), self);
   g_signal_connect (self->scale_spin, "notify::value", G_CALLBACK (options_changed_cb), self);
+  /* Zoomed in on part of the trace: that part is what to export by default. */
+  fs_session_get_visible_range (session, &self->visible_from_ns, &self->visible_to_ns);
+  self->visible_range_only = self->visible_from_ns > 0
+                             || self->visible_to_ns < fs_session_get_duration (session);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (self->range_check), self->visible_range_only);
+  g_signal_connect (self->range_check, "notify::active", G_CALLBACK (options_changed_cb), self);
   self->kind = FS_EXPORT_LAST;
   fs_export_dialog_set_kind (self, FS_EXPORT_GRAPH_SVG);
   return self;
