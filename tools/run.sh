@@ -1,8 +1,8 @@
 #!/bin/sh
 # The main job from a fresh checkout: installs missing Debian packages (as
 # root), builds, then opens the forkscope app on a scenario (default: the blog
-# post's ordered-results example).  Without a display it writes the graph and
-# the sequence diagram as SVG instead and says where.
+# post's ordered-results example).  Without a display it writes the graph,
+# the sequence diagram and the process lanes as SVG instead and says where.
 #   tools/run.sh [SCENARIO.fsc | TRACE.fstrace]
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,4 +29,5 @@ esac
 "$FORKSCOPE_CLI" show "$trace"
 "$FORKSCOPE_CLI" export "$trace" --format svg -o "$out/$name-graph.svg"
 "$FORKSCOPE_CLI" export "$trace" --format seq-svg -o "$out/$name-sequence.svg"
-echo "forkscope: no display; wrote $out/$name-graph.svg and $out/$name-sequence.svg" >&2
+"$FORKSCOPE_CLI" export "$trace" --format lanes-svg -o "$out/$name-lanes.svg"
+echo "forkscope: no display; wrote $out/$name-graph.svg, $out/$name-sequence.svg and $out/$name-lanes.svg" >&2
