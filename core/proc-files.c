@@ -5,7 +5,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/* /proc/PID/FILE, or /proc/self/FILE for pid 0. */
+static void
+proc_path (char *path, gsize size, gint32 pid, const char *file)
+{
+  if (pid > 0)
+    snprintf (path, size, "/proc/%d/%s", (int) pid, file);
+  else
+    snprintf (path, size, "/proc/self/%s", file);
+}
 
 gssize
 fs_proc_read_file (const char *path, char *buf, gsize size)
@@ -37,10 +48,7 @@ gboolean
 fs_proc_read_stat (gint32 pid, FsProcStat *out)
 {
   char path[64], buf[1024];
-  if (pid > 0)
-    snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
-  else
-    snprintf (path, sizeof path, "/proc/self/stat");
+  proc_path (path, sizeof path, pid, "stat");
   if (fs_proc_read_file (path, buf, sizeof buf) < 0)
     return FALSE;
   /* The comm in parentheses may hold anything, ')' included. */
@@ -57,13 +65,23 @@ fs_proc_read_stat (gint32 pid, FsProcStat *out)
   return TRUE;
 }
 
-gint32
-fs_proc_innermost_pid (const char *status_path, int *depth)
+guint64
+fs_proc_pid_namespace (gint32 pid)
 {
-  char buf[4096];
+  char path[64];
+  struct stat st;
+  proc_path (path, sizeof path, pid, "ns/pid");
+  return stat (path, &st) == 0 ? (guint64) st.st_ino : 0;
+}
+
+gint32
+fs_proc_innermost_pid (gint32 pid, int *depth)
+{
+  char path[64], buf[4096];
   int n_numbers = 0;
   gint32 inner = 0;
-  if (fs_proc_read_file (status_path, buf, sizeof buf) >= 0)
+  proc_path (path, sizeof path, pid, "status");
+  if (fs_proc_read_file (path, buf, sizeof buf) >= 0)
     {
       const char *v = strstr (buf, "\nNSpid:");
       for (v = v != NULL ? v + strlen ("\nNSpid:") : NULL; v != NULL;)

@@ -25,9 +25,14 @@ typedef struct {
 
 gboolean fs_proc_read_stat     (gint32 pid, FsProcStat *out);
 
-/* From a /proc/PID/status file: the last number of its NSpid line (the
- * pid in the process's own PID namespace), or 0; *depth (if not NULL) is
- * how many numbers the line has (1 outside any nested namespace). */
-gint32   fs_proc_innermost_pid (const char *status_path, int *depth);
+/* The last number of the NSpid line of /proc/PID/status (pid 0: this
+ * process): its pid in its own PID namespace, or 0 when it cannot be read;
+ * *depth (if not NULL) is how many numbers the line has (1 outside any
+ * nested namespace). */
+gint32   fs_proc_innermost_pid (gint32 pid, int *depth);
+
+/* The inode of the PID namespace of pid (0: this process), or 0 when it is
+ * gone. */
+guint64  fs_proc_pid_namespace (gint32 pid);
 
 G_END_DECLS

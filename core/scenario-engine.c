@@ -932,7 +932,6 @@ run_reaper (FsEngine *e) G_GNUC_NORETURN;
 static void
 run_reaper (FsEngine *e)
 {
-  struct stat st;
   gint64 ns_inode = 0;
 
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -941,8 +940,8 @@ run_reaper (FsEngine *e)
   setpgid (0, 0);
   if (!e->in_namespace)
     prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-  else if (stat ("/proc/self/ns/pid", &st) == 0)
-    ns_inode = (gint64) st.st_ino;
+  else
+    ns_inode = (gint64) fs_proc_pid_namespace (0);
 
   /* Scenario signals aimed at the reaper (kill parent, kill group) must not
    * end the run; the namespace's pid 1 ignores them anyway. */
@@ -1027,8 +1026,8 @@ host_pid (FsEngine *e, gint32 inner)
     return e->self_outer;
   /* The same number may exist in other namespaces (other runs at once):
    * only a process of our own namespace counts. */
-  struct stat own_ns, ns;
-  if (stat ("/proc/self/ns/pid", &own_ns) < 0)
+  guint64 own_ns = fs_proc_pid_namespace (0);
+  if (own_ns == 0)
     return inner;
   int dir = open ("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0)
@@ -1045,12 +1044,8 @@ host_pid (FsEngine *e, gint32 inner)
         long pid = strtol (d->d_name, &end, 10);
         if (pid <= 0 || *end != '\0')
           continue;
-        char path[64];
-        snprintf (path, sizeof path, "/proc/%ld/status", pid);
-        if (fs_proc_innermost_pid (path, NULL) != inner)
-          continue;
-        snprintf (path, sizeof path, "/proc/%ld/ns/pid", pid);
-        if (stat (path, &ns) == 0 && ns.st_ino == own_ns.st_ino && ns.st_dev == own_ns.st_dev)
+        if (fs_proc_innermost_pid ((gint32) pid, NULL) == inner
+            && fs_proc_pid_namespace ((gint32) pid) == own_ns)
           {
             found = (gint32) pid;
             break;
@@ -1347,14 +1342,8 @@ fs_engine_find_leftovers (FsEngine *self)
   for (guint i = 0; i < found->len;)
     {
       GPid pid = g_array_index (found, GPid, i);
-      gboolean in_namespace = FALSE;
-      if (self->ns_inode != 0)
-        {
-          char path[64];
-          struct stat st;
-          snprintf (path, sizeof path, "/proc/%d/ns/pid", pid);
-          in_namespace = stat (path, &st) == 0 && (guint64) st.st_ino == self->ns_inode;
-        }
+      gboolean in_namespace = self->ns_inode != 0
+                              && fs_proc_pid_namespace (pid) == self->ns_inode;
       if (in_namespace || comm_is_ours (self, pid))
         i++;
       else
@@ -1435,12 +1424,7 @@ fs_engine_find_processes (guint64 ns_inode, GPid pgid, GPid ancestor)
 
       gboolean match = pgid > 0 && st.pgid == pgid;
       if (!match && ns_inode != 0)
-        {
-          char path[64];
-          struct stat ns;
-          snprintf (path, sizeof path, "/proc/%ld/ns/pid", pid);
-          match = stat (path, &ns) == 0 && (guint64) ns.st_ino == ns_inode;
-        }
+        match = fs_proc_pid_namespace ((gint32) pid) == ns_inode;
       if (match)
         g_array_append_val (found, p);
     }

@@ -591,11 +591,11 @@ build_csr (FsTrace *self, EventOwners owners_of, guint32 **offsets_out, guint32 
   *items_out = items;
 }
 
-static gint
-compare_birth (gconstpointer a, gconstpointer b, gpointer data)
+gint
+fs_trace_compare_birth (gconstpointer a, gconstpointer b, gpointer data)
 {
   FsTrace *self = data;
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+  FsProcessId x = *(const FsProcessId *) a, y = *(const FsProcessId *) b;
   gint64 tx = g_array_index (self->processes, FsProcess, x).start_ns;
   gint64 ty = g_array_index (self->processes, FsProcess, y).start_ns;
   if (tx != ty)
@@ -636,9 +636,9 @@ build_children (FsTrace *self)
       guint len = self->children_offsets[s + 1] - self->children_offsets[s];
       gboolean sorted = TRUE;
       for (guint i = 1; i < len && sorted; i++)
-        sorted = compare_birth (&run[i - 1], &run[i], self) <= 0;
+        sorted = fs_trace_compare_birth (&run[i - 1], &run[i], self) <= 0;
       if (!sorted)
-        g_qsort_with_data (run, (gint) len, sizeof (guint32), compare_birth, self);
+        g_qsort_with_data (run, (gint) len, sizeof (guint32), fs_trace_compare_birth, self);
     }
 }
 

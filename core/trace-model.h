@@ -242,6 +242,9 @@ const char     *fs_trace_process_name      (FsTrace *self, FsProcessId id);
 void            fs_trace_process_add_thread(FsTrace *self, FsProcessId id, gint32 tid);
 /* Children of a process, in birth order; roots when id is FS_PROCESS_NONE. */
 const FsProcessId *fs_trace_children       (FsTrace *self, FsProcessId id, guint *n_children);
+/* A GCompareDataFunc on FsProcessIds (data: the FsTrace): birth order, ids
+ * breaking ties.  Children lists come in this order. */
+gint            fs_trace_compare_birth     (gconstpointer a, gconstpointer b, gpointer trace);
 
 /* Events.  Appends may arrive out of order; fs_trace_finish() sorts them. */
 FsEvent        *fs_trace_append            (FsTrace *self, gint64 t_ns, FsProcessId process,

@@ -616,6 +616,19 @@ dead_or_zombie (GPid pid)
   return close_paren != NULL && close_paren[1] == ' ' && close_paren[2] == 'Z';
 }
 
+/* Asserts pid dies within 3 s (killing it if not, so nothing is left). */
+static void
+assert_dies_soon (GPid pid)
+{
+  gboolean dead = FALSE;
+  for (int i = 0; i < 300 && !(dead = dead_or_zombie (pid)); i++)
+    g_usleep (10 * 1000);
+  if (!dead)
+    kill (pid, SIGKILL);
+  g_assert_true (dead);
+}
+
+
 /* A `forkscope-cli record --tracer=tracefs` of a shell that starts a
  * background `sleep 30`, writes both pids and execs `sleep 30`.  FALSE (test
  * skipped) when it cannot run here. */
@@ -623,6 +636,15 @@ typedef struct {
   char *dir, *out, *pid_file;
   GPid recorder, sleeper, grandchild;
 } CliRecording;
+
+/* A recorded command's tree ends with a killed or crashed forkscope. */
+static void
+assert_recorded_tree_dies (const CliRecording *rec)
+{
+  assert_dies_soon (rec->sleeper);
+  if (have_cgroup2 ())
+    assert_dies_soon (rec->grandchild);
+}
 
 static gboolean
 cli_recording_start (CliRecording *rec)
@@ -688,16 +710,7 @@ test_cli_sigkill (void)
   g_assert_cmpint (kill (rec.recorder, SIGKILL), ==, 0);
   int status = -1;
   g_assert_cmpint (waitpid (rec.recorder, &status, 0), ==, rec.recorder);
-  GPid left[] = { rec.sleeper, rec.grandchild };
-  for (gsize k = 0; k < (have_cgroup2 () ? 2u : 1u); k++)
-    {
-      gboolean dead = FALSE;
-      for (int i = 0; i < 300 && !(dead = dead_or_zombie (left[k])); i++)
-        g_usleep (10 * 1000);
-      if (!dead)
-        kill (left[k], SIGKILL);
-      g_assert_true (dead);
-    }
+  assert_recorded_tree_dies (&rec);
   /* The dead recorder's instances are stale now: the next start removes them. */
   fs_tracefs_remove_stale_instances ();
   g_assert_true (instances_of_gone (rec.recorder));
@@ -721,16 +734,7 @@ test_cli_crash (void)
   g_assert_true ((WIFSIGNALED (status) && WTERMSIG (status) == SIGSEGV)
                  || (WIFEXITED (status) && WEXITSTATUS (status) != 0));
   g_assert_false (instances_of_exist (rec.recorder));
-  GPid left[] = { rec.sleeper, rec.grandchild };
-  for (gsize k = 0; k < (have_cgroup2 () ? 2u : 1u); k++)
-    {
-      gboolean dead = FALSE;
-      for (int i = 0; i < 300 && !(dead = dead_or_zombie (left[k])); i++)
-        g_usleep (10 * 1000);
-      if (!dead)
-        kill (left[k], SIGKILL);
-      g_assert_true (dead);
-    }
+  assert_recorded_tree_dies (&rec);
   cli_recording_clear (&rec);
 }
 
@@ -749,12 +753,7 @@ test_cli_sigterm (void)
   g_assert_true (instances_of_gone (rec.recorder));
   g_assert_cmpint (kill (rec.sleeper, 0), ==, -1);
   g_assert_cmpint (errno, ==, ESRCH);
-  gboolean grandchild_dead = FALSE;
-  for (int i = 0; i < 300 && !(grandchild_dead = dead_or_zombie (rec.grandchild)); i++)
-    g_usleep (10 * 1000);
-  if (!grandchild_dead)
-    kill (rec.grandchild, SIGKILL);
-  g_assert_true (grandchild_dead);
+  assert_dies_soon (rec.grandchild);
 
   /* The trace is complete up to the kill. */
   g_autofree char *warning = NULL;

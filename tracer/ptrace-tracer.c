@@ -548,7 +548,7 @@ track_pid_namespaces (PtraceTracer *self)
   if (self->track_pidns)
     return;
   self->track_pidns = TRUE;
-  self->own_pidns = fs_proc_pid_namespace (getpid ());
+  self->own_pidns = (guint32) fs_proc_pid_namespace (0);
 }
 
 /* Learns a new task's number inside its namespace, while it is alive. */
@@ -558,12 +558,12 @@ learn_inner_pid (PtraceTracer *self, Task *task)
   Proc *proc = task->proc;
   if (task->tid == proc->tgid)
     {
-      guint32 ns = fs_proc_pid_namespace (task->tid);
+      guint32 ns = (guint32) fs_proc_pid_namespace (task->tid);
       proc->pidns = ns != self->own_pidns ? ns : 0;
     }
   if (proc->pidns == 0)
     return;
-  gint32 inner = fs_proc_tid_innermost_pid (task->tid);
+  gint32 inner = fs_proc_innermost_pid (task->tid, NULL);
   if (inner <= 0)
     return;
   GHashTable *map = g_hash_table_lookup (self->pidns_maps, GUINT_TO_POINTER (proc->pidns));
@@ -1859,7 +1859,7 @@ ptrace_attach (gpointer data, GPid pid, GError **error)
           if (proc == NULL)
             {
               if (!self->track_pidns
-                  && fs_proc_pid_namespace (tgid) != fs_proc_pid_namespace (getpid ()))
+                  && fs_proc_pid_namespace (tgid) != fs_proc_pid_namespace (0))
                 track_pid_namespaces (self);
               proc = proc_new (self, tgid, FALSE);
               fs_recorder_process_new (self->recorder, now, tgid, 0, st.name,

@@ -356,9 +356,9 @@ typedef struct {
   Copier           copier;
   guint64          raw_seq;
 
-  /* Exec argv, read from /proc by whoever copies the page with the exec
-   * (the copier, within a poll interval): the run thread may handle the
-   * exec much later, when a short-lived program is gone. */
+  /* Exec argv, read from /proc by the copier when it copies the page with
+   * the exec while the run thread yields: the run thread may then handle
+   * the exec much later, when a short-lived program is gone. */
   int              exec_type;         /* sched_process_exec's event id */
   int              exec_pid_offset;   /* of its pid field; -1 unknown */
   GMutex           early_lock;
@@ -596,20 +596,31 @@ fs_tracefs_list_instances (void)
   return (char **) g_ptr_array_free (names, FALSE);
 }
 
+/* Our instances whose forkscope is gone (EPERM from kill(pid, 0) means the
+ * pid lives, as someone else: not ours to judge). */
+static GStrv
+list_stale_instances (void)
+{
+  g_auto (GStrv) names = fs_tracefs_list_instances ();
+  GPtrArray *stale = g_ptr_array_new ();
+  for (char **n = names; *n != NULL; n++)
+    {
+      pid_t pid;
+      if (parse_instance_pid (*n, &pid) && kill (pid, 0) < 0 && errno == ESRCH)
+        g_ptr_array_add (stale, g_strdup (*n));
+    }
+  g_ptr_array_add (stale, NULL);
+  return (GStrv) g_ptr_array_free (stale, FALSE);
+}
+
 guint
 fs_tracefs_remove_stale_instances (void)
 {
-  g_auto (GStrv) names = fs_tracefs_list_instances ();
+  g_auto (GStrv) names = list_stale_instances ();
   guint n_removed = 0;
 
   for (char **n = names; *n != NULL; n++)
     {
-      pid_t pid;
-      if (!parse_instance_pid (*n, &pid))
-        continue;
-      /* EPERM means the pid lives (as someone else): not ours to judge. */
-      if (kill (pid, 0) == 0 || errno != ESRCH)
-        continue;
       struct tracefs_instance *inst = tracefs_instance_alloc (NULL, *n);
       if (inst == NULL)
         continue;
@@ -628,15 +639,11 @@ static gboolean remove_instances_detached (const char *const *dirs);
 static void
 remove_stale_instances_detached (void)
 {
-  g_auto (GStrv) names = fs_tracefs_list_instances ();
+  g_auto (GStrv) names = list_stale_instances ();
   const char *root = tracefs_tracing_dir ();
   g_autoptr (GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
   for (char **n = names; root != NULL && *n != NULL; n++)
-    {
-      pid_t pid;
-      if (parse_instance_pid (*n, &pid) && kill (pid, 0) < 0 && errno == ESRCH)
-        g_ptr_array_add (dirs, g_build_filename (root, "instances", *n, NULL));
-    }
+    g_ptr_array_add (dirs, g_build_filename (root, "instances", *n, NULL));
   if (dirs->len == 0)
     return;
   g_ptr_array_add (dirs, NULL);
@@ -870,24 +877,6 @@ proc_new (FsTracefsTracer *self, gint32 tgid, gint32 parent)
   task_ensure (self, tgid, tgid);
   self->n_alive++;
   return p;
-}
-
-/* Fields of /proc/PID/stat; NULL for those not wanted. */
-static gboolean
-read_proc_ids (gint32 pid, gint32 *ppid, gint32 *pgid, gint32 *sid, char *state)
-{
-  FsProcStat st;
-  if (!fs_proc_read_stat (pid, &st))
-    return FALSE;
-  if (ppid)
-    *ppid = st.ppid;
-  if (pgid)
-    *pgid = st.pgid;
-  if (sid)
-    *sid = st.sid;
-  if (state)
-    *state = st.state;
-  return TRUE;
 }
 
 static char *
@@ -1141,7 +1130,7 @@ pid_namespace_adopt (FsTracefsTracer *self, Proc *p, gint32 tid)
 {
   if (tid == p->tgid)
     {
-      guint32 inode = fs_proc_pid_namespace (tid);
+      guint32 inode = (guint32) fs_proc_pid_namespace (tid);
       p->pidns = 0;
       if (inode != 0 && inode != self->own_pidns_inode)
         {
@@ -1154,7 +1143,7 @@ pid_namespace_adopt (FsTracefsTracer *self, Proc *p, gint32 tid)
       p->children_pidns = p->pidns;
     }
   if (p->pidns != 0)
-    pid_namespace_learn (self, p->pidns, fs_proc_tid_innermost_pid (tid), tid);
+    pid_namespace_learn (self, p->pidns, fs_proc_innermost_pid (tid, NULL), tid);
 }
 
 /* ------------------------------------------------------ exits and reaps */
@@ -2368,8 +2357,11 @@ copy_pages (FsTracefsTracer *self, Instance *in, struct kbuffer *kbuf, int page_
             }
           PageHeader h = { .size = (guint32) page_size, .ext = ext ? 1 : 0, .cpu = (guint8) c };
           memcpy (out->data + at, &h, sizeof h);
+          /* Only while the run thread yields is it late enough for a
+           * short-lived program's argv to be gone: only then is every record
+           * of a page looked at here too. */
           unsigned long long first = 0;
-          if (ext)
+          if (ext || !g_atomic_int_get (&self->copier.yielding))
             kbuffer_read_event (kbuf, &first);
           else
             first = note_execs (self, kbuf);
@@ -2738,7 +2730,7 @@ tracefs_create (FsRecorder *recorder, const FsTracerOptions *options, GError **e
                                          (GDestroyNotify) g_array_unref);
   self->suspect = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->namespaces = g_ptr_array_new_with_free_func (pid_namespace_free);
-  self->own_pidns_inode = fs_proc_pid_namespace (getpid ());
+  self->own_pidns_inode = (guint32) fs_proc_pid_namespace (0);
 
   if (!load_event_formats (self, error)
       || pipe2 (self->wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -2876,6 +2868,24 @@ tracefs_launch (gpointer data, const FsLaunch *launch, GPid *pid_out, GError **e
   return TRUE;
 }
 
+/* Appends the children of thread tid of pid, from /proc. */
+static void
+append_task_children (gint32 pid, gint32 tid, GArray *out)
+{
+  char path[96];
+  g_autofree char *list = NULL;
+  g_snprintf (path, sizeof path, "/proc/%d/task/%d/children", pid, tid);
+  if (!g_file_get_contents (path, &list, NULL, NULL))
+    return;
+  g_auto (GStrv) parts = g_strsplit (list, " ", -1);
+  for (char **c = parts; *c != NULL; c++)
+    {
+      gint32 child = (gint32) g_ascii_strtoll (*c, NULL, 10);
+      if (child > 0)
+        g_array_append_val (out, child);
+    }
+}
+
 /* Adds pid and, recursively, its children (from /proc/PID/task/TID/children)
  * to the recorder and our tables; appends every tid to tids. */
 static void
@@ -2883,7 +2893,7 @@ adopt_existing (FsTracefsTracer *self, gint32 pid, gint32 parent, GString *tids,
                 guint depth)
 {
   g_autofree char *comm = read_proc_comm (pid);
-  gint32 pgid = 0, sid = 0;
+  FsProcStat ids;
   gint64 t = fs_recorder_now ();
 
   if (comm == NULL || depth > 64)
@@ -2896,8 +2906,8 @@ adopt_existing (FsTracefsTracer *self, gint32 pid, gint32 parent, GString *tids,
       p->walked = TRUE;
       g_array_append_val (adopted, pid);
     }
-  if (read_proc_ids (pid, NULL, &pgid, &sid, NULL))
-    set_ids (self, p, pgid, sid);
+  if (fs_proc_read_stat (pid, &ids))
+    set_ids (self, p, ids.pgid, ids.sid);
 
   char dir[64];
   g_snprintf (dir, sizeof dir, "/proc/%d/task", pid);
@@ -2916,19 +2926,7 @@ adopt_existing (FsTracefsTracer *self, gint32 pid, gint32 parent, GString *tids,
           pid_namespace_adopt (self, p, tid);
           fs_recorder_thread_new (self->recorder, t, pid, tid);
         }
-      char path[96];
-      g_autofree char *list = NULL;
-      g_snprintf (path, sizeof path, "/proc/%d/task/%d/children", pid, tid);
-      if (g_file_get_contents (path, &list, NULL, NULL))
-        {
-          g_auto (GStrv) parts = g_strsplit (list, " ", -1);
-          for (char **c = parts; *c != NULL; c++)
-            {
-              gint32 cp = (gint32) g_ascii_strtoll (*c, NULL, 10);
-              if (cp > 0)
-                g_array_append_val (children, cp);
-            }
-        }
+      append_task_children (pid, tid, children);
     }
   for (guint i = 0; i < children->len; i++)
     adopt_existing (self, g_array_index (children, gint32, i), pid, tids, adopted, depth + 1);
@@ -2971,16 +2969,12 @@ adopt_missed (FsTracefsTracer *self, GArray *walk)
               fs_recorder_thread_new (self->recorder, t, pid, tid);
               g_string_append_printf (tids, "%d ", tid);
             }
-          char path[96];
-          g_autofree char *list = NULL;
-          g_snprintf (path, sizeof path, "/proc/%d/task/%d/children", pid, tid);
-          if (!g_file_get_contents (path, &list, NULL, NULL))
-            continue;
-          g_auto (GStrv) parts = g_strsplit (list, " ", -1);
-          for (char **c = parts; *c != NULL; c++)
+          g_autoptr (GArray) children = g_array_new (FALSE, FALSE, sizeof (gint32));
+          append_task_children (pid, tid, children);
+          for (guint k = 0; k < children->len; k++)
             {
-              gint32 child = (gint32) g_ascii_strtoll (*c, NULL, 10);
-              if (child > 0 && proc_get (self, child) == NULL)
+              gint32 child = g_array_index (children, gint32, k);
+              if (proc_get (self, child) == NULL)
                 adopt_existing (self, child, pid, tids, adopted, 0);
             }
         }
@@ -3084,11 +3078,10 @@ check_liveness (FsTracefsTracer *self, gint64 now)
   while (g_hash_table_iter_next (&it, NULL, &value))
     {
       Proc *p = value;
-      char state = 0;
+      FsProcStat st;
       if (p->state != PROC_ALIVE)
         continue;
-      gboolean gone = !read_proc_ids (p->tgid, NULL, NULL, NULL, &state) || state == 'Z'
-                      || state == 'X';
+      gboolean gone = !fs_proc_read_stat (p->tgid, &st) || st.state == 'Z' || st.state == 'X';
       if (!gone)
         {
           g_hash_table_remove (self->suspect, GINT_TO_POINTER (p->tgid));

@@ -43,15 +43,6 @@ typedef struct {
   void      (*free)         (gpointer self);
 } FsTracerBackend;
 
-/* PID namespaces, from /proc (tracer.c).  A tracee inside another PID
- * namespace writes and reads that namespace's numbers (kill's target,
- * wait4's result, si_pid); both backends translate them to ours. */
-
-/* The inode of tid's PID namespace, or 0 when tid is gone. */
-guint32 fs_proc_pid_namespace (gint32 tid);
-/* The number tid has in its own PID namespace (the last of NSpid), or 0. */
-gint32  fs_proc_tid_innermost_pid (gint32 tid);
-
 /* tracer/ptrace-tracer.c */
 extern const FsTracerBackend fs_ptrace_backend;
 /* tracer/tracefs-tracer.c */

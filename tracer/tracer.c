@@ -2,9 +2,7 @@
  * (see tracer-backend.h), and the choice of backend for FS_TRACER_AUTO. */
 #include "tracer/tracer.h"
 #include "tracer/tracer-backend.h"
-#include "core/proc-files.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 struct _FsTracer {
@@ -182,21 +180,4 @@ fs_tracer_request_stop (FsTracer *self)
 {
   if (self != NULL)
     self->backend->request_stop (self->state);
-}
-
-guint32
-fs_proc_pid_namespace (gint32 tid)
-{
-  char path[64];
-  struct stat st;
-  g_snprintf (path, sizeof path, "/proc/%d/ns/pid", tid);
-  return stat (path, &st) == 0 ? (guint32) st.st_ino : 0;
-}
-
-gint32
-fs_proc_tid_innermost_pid (gint32 tid)
-{
-  char path[64];
-  g_snprintf (path, sizeof path, "/proc/%d/status", tid);
-  return fs_proc_innermost_pid (path, NULL);
 }

@@ -352,17 +352,6 @@ fs_short_signal_name (int signo, char buf[16])
   return buf;
 }
 
-static gint
-compare_birth (gconstpointer a, gconstpointer b, gpointer data)
-{
-  FsTrace *trace = data;
-  FsProcessId x = *(const FsProcessId *) a, y = *(const FsProcessId *) b;
-  gint64 tx = fs_trace_process (trace, x)->start_ns, ty = fs_trace_process (trace, y)->start_ns;
-  if (tx != ty)
-    return tx < ty ? -1 : 1;
-  return x < y ? -1 : x > y;
-}
-
 GArray *
 fs_tree_order (FsTrace *trace, const FsExportFilter *filter, GArray *depths)
 {
@@ -390,7 +379,7 @@ fs_tree_order (FsTrace *trace, const FsExportFilter *filter, GArray *depths)
   g_autofree FsProcessId *by_birth = g_new (FsProcessId, MAX (n, 1));
   for (FsProcessId id = 0; id < n; id++)
     by_birth[id] = id;
-  g_qsort_with_data (by_birth, (gint) n, sizeof (FsProcessId), compare_birth, trace);
+  g_qsort_with_data (by_birth, (gint) n, sizeof (FsProcessId), fs_trace_compare_birth, trace);
   g_autofree guint *first_child = g_new (guint, MAX (n, 1));
   g_autofree guint *next_sibling = g_new (guint, MAX (n, 1));
   g_autofree guint *last_child = g_new (guint, MAX (n, 1));

@@ -343,8 +343,8 @@ typedef struct {
   double             scale;              /* px per ns */
   guint              first_row, last_row;/* rows on screen, [first, last) */
   guint              n_arrows;
-  double             stub_column;        /* pixel column of the last stubs drawn … */
-  guint              stub_directions;    /* … and their directions (bit 0 up, bit 1 down) */
+  double             lead_column;        /* pixel column of the last lead lines drawn … */
+  guint              lead_directions;    /* … and their directions (bit 0 up, bit 1 down) */
   GArray            *segments;           /* Segment, one lane at a time */
   GArray            *labels;             /* cairo_rectangle_t of the signal labels drawn */
 } Painter;
@@ -561,12 +561,12 @@ paint_arrow (Painter *pt, double x0, double y0, double x1, double y1, int signo,
     }
   else
     {
-      /* An end on a lane off screen: a short stub towards it, so a
+      /* An end on a lane off screen: a short lead line towards it, so a
        * zoomed-out view is not crossed by thousands of long lines. */
       double top = pt->py - 2, bottom = pt->py + pt->ph + 2;
       gboolean in0 = y0 >= top && y0 <= bottom, in1 = y1 >= top && y1 <= bottom;
       double cx0 = x0, cy0 = y0, cx1 = x1, cy1 = y1;
-      double stub = ROW_HEIGHT * 0.6;
+      double lead = ROW_HEIGHT * 0.6;
       if (!in0 && !in1)
         {
           cairo_restore (cr);
@@ -574,29 +574,29 @@ paint_arrow (Painter *pt, double x0, double y0, double x1, double y1, int signo,
         }
       if (!in0 || !in1)
         {
-          /* Stubs from one pixel column in one direction look the same:
+          /* Lead lines from one pixel column in one direction look the same:
            * one is enough. */
           double column = floor (in0 ? x0 : x1);
           guint direction = (in0 ? y1 < y0 : y0 < y1) ? 1 : 2;
-          if (column == pt->stub_column && (pt->stub_directions & direction))
+          if (column == pt->lead_column && (pt->lead_directions & direction))
             {
               cairo_restore (cr);
               return;
             }
-          if (column != pt->stub_column)
-            pt->stub_directions = 0;
-          pt->stub_column = column;
-          pt->stub_directions |= direction;
+          if (column != pt->lead_column)
+            pt->lead_directions = 0;
+          pt->lead_column = column;
+          pt->lead_directions |= direction;
         }
       if (!in0)
         {
-          cy0 = y1 + (y0 < y1 ? -stub : stub);
-          cx0 = x1 - (x1 - x0) * stub / fabs (y1 - y0);
+          cy0 = y1 + (y0 < y1 ? -lead : lead);
+          cx0 = x1 - (x1 - x0) * lead / fabs (y1 - y0);
         }
       if (!in1)
         {
-          cy1 = y0 + (y1 < y0 ? -stub : stub);
-          cx1 = x0 + (x1 - x0) * stub / fabs (y1 - y0);
+          cy1 = y0 + (y1 < y0 ? -lead : lead);
+          cx1 = x0 + (x1 - x0) * lead / fabs (y1 - y0);
         }
       cairo_move_to (cr, cx0, cy0);
       cairo_line_to (cr, cx1, cy1);
@@ -658,7 +658,7 @@ paint_signal (Painter *pt, const FsSignalArrow *arrow)
     return;
   if (recv_row == FS_LANES_NO_ROW)
     {
-      /* Sent out of view (a group, an untraced pid): a short stub. */
+      /* Sent out of view (a group, an untraced pid): a short lead line. */
       double y = row_y (pt, send_row);
       paint_arrow (pt, xs, y, xs, y - ROW_HEIGHT * 0.45, arrow->signo, arrow->inferred, TRUE);
       return;
@@ -701,7 +701,7 @@ flush_connector (Painter *pt, Connector *c)
   double y_from = MIN (c->y0, c->top_tip), y_to = MAX (c->y0, c->bottom_tip);
   if (y_to < top || y_from > bottom)
     return;
-  /* Children far off screen get a stub from the parent, as signals do. */
+  /* Children far off screen get a lead line from the parent, as signals do. */
   if (c->y0 >= top && c->y0 <= bottom)
     {
       if (c->top_tip >= top)
@@ -786,8 +786,8 @@ paint_lane_events (Painter *pt, guint row, FsProcessId id)
   guint in_column = 0;
   Connector connector = { 0 };
 
-  pt->stub_column = -1;
-  pt->stub_directions = 0;
+  pt->lead_column = -1;
+  pt->lead_directions = 0;
 
   for (guint i = first_event_from (trace, events, n, view->from_ns); i < n; i++)
     {
