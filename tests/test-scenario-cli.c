@@ -505,7 +505,10 @@ test_run_case (gconstpointer data)
 static void
 test_printed_pid_other_namespace (void)
 {
-  const char *decoy_argv[] = { "unshare", "--user", "--map-root-user", "--pid", "--fork", "sh",
+  /* --kill-child: unshare's death kills the namespace's init, and the
+   * kernel then everything in the namespace. */
+  const char *decoy_argv[] = { "unshare", "--user", "--map-root-user", "--pid", "--fork",
+                               "--kill-child", "sh",
                                "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 30 & done; wait", NULL };
   GPid decoy;
   g_autoptr (GError) error = NULL;
@@ -518,7 +521,7 @@ test_printed_pid_other_namespace (void)
     }
   g_usleep (200 * 1000);
   run_scenario ("fork-basics.fsc", "ptrace", check_fork_basics);
-  kill (decoy, SIGKILL);   /* the namespace's init: the kernel ends the rest */
+  kill (decoy, SIGKILL);
   int status;
   waitpid (decoy, &status, 0);
 }
