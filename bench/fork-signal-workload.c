@@ -5,6 +5,8 @@
  *   fork-signal-workload tree D         a binary fork tree of depth D (2^(D+1)-1 processes)
  *   fork-signal-workload pingpong M     M SIGUSR1 round trips parent↔child
  *   fork-signal-workload storm C K      C children each send K SIGUSR2 to the parent
+ *   fork-signal-workload syscalls N     N getppid() calls: with one syscall event
+ *                                       enabled, the price of one tracepoint hit
  *
  * forks and pingpong pin themselves (and so their children) to CPU 0: a
  * cross-CPU signal round trip is bimodal and would drown the tracing cost.
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -237,6 +240,25 @@ run_pingpong (long rounds)
   return 0;
 }
 
+/* ---------------------------------------------------------- syscalls */
+
+/* getppid: the cheapest syscall, so that what an event enabled on it adds
+ * stands out (bench/tracefs-cost-breakdown.sh, configurations one-event-*). */
+static int
+run_syscalls (long calls)
+{
+  pin_to_cpu0 ();
+  double start = now_us (), cpu_start = cpu_us ();
+  for (long i = 0; i < calls; i++)
+    syscall (SYS_getppid);
+  double total = now_us () - start;
+  double cpu = cpu_us () - cpu_start;
+  printf ("workload=syscalls calls=%ld forks=0 exits=0 signals_sent=0 signals_received=0 "
+          "total_us=%.0f op_cpu_us=%.3f per_op_us=%.3f\n", calls, total,
+          cpu / (double) calls, total / (double) calls);
+  return 0;
+}
+
 /* ------------------------------------------------------------- storm */
 
 static volatile sig_atomic_t storm_received;
@@ -298,7 +320,9 @@ main (int argc, char **argv)
     return run_pingpong (parse_count (argv[2], "pingpong M"));
   if (argc >= 4 && strcmp (argv[1], "storm") == 0)
     return run_storm (parse_count (argv[2], "storm C"), parse_count (argv[3], "storm K"));
+  if (argc >= 3 && strcmp (argv[1], "syscalls") == 0)
+    return run_syscalls (parse_count (argv[2], "syscalls N"));
   fprintf (stderr,
-           "Usage: fork-signal-workload forks N | tree D | pingpong M | storm C K\n");
+           "Usage: fork-signal-workload forks N | tree D | pingpong M | storm C K | syscalls N\n");
   return 2;
 }

@@ -7,23 +7,38 @@
 #   WORKLOADS="pingpong 20000,storm 4 5000" selects the workloads.
 #
 # Configurations (instances are set up by this script the way
-# tracer/tracefs-tracer.c sets them up, and emptied by `cat` of every
-# per-CPU trace_pipe_raw into /dev/null, the cheapest reader there is, so
-# that the buffers never fill and wrap: these isolate what the kernel does
-# in the traced programs' context):
+# tracer/tracefs-tracer.c sets them up, and emptied by bench/ring-drain,
+# which polls every per-CPU trace_pipe_raw with non-blocking reads every
+# 20 ms as forkscope's copier does, so that the buffers never fill and wrap:
+# these isolate what the kernel does in the traced programs' context.  A
+# blocking reader such as `cat` is not used: the kernel then checks on every
+# event whether to wake it, which costs the storm up to 0.4 per signal):
 #   untraced      nothing
 #   slowpath      one syscall event that never fires, system-wide: every
 #                 task takes the syscall tracepoint slow path
 #   pidfilters    forkscope's two pid filters (set_event_pid and
 #                 set_event_notrace_pid, event-fork), no event enabled: the
 #                 scheduler probes that follow pids
-#   events-wide   forkscope's 19 events system-wide, without pid filter (what
+#   events-wide   forkscope's 26 events system-wide, without pid filter (what
 #                 trace-cmd records in bench/tracefs-bench.sh)
 #   events-main   the same events in forkscope's main instance (pid filter,
 #                 event-fork, the kill filters)
 #   events-both   events-main plus the outside-sender instance
+#   events-main-local   events-main with trace-cmd's default clock (local)
+#                 instead of mono
+# the floor, what the issue's own list of events costs at the least:
+#   floor-main    only the events issue #5 names (fork/newtask, exec, exit,
+#                 signal_generate, signal_deliver, task_rename, the wait4,
+#                 waitid and rt_sigtimedwait exits) in a pid-filtered instance
+#                 with the mono clock, as the issue prescribes
+#   floor-local   the same events system-wide with the local clock: the
+#                 cheapest way to record them at all
+#   signals-local signal_generate and signal_deliver alone, system-wide, local
+# one tracepoint hit (for the `syscalls N` workload, a getppid loop):
+#   one-event-mono, one-event-local, one-event-counter   sys_enter_getppid
+#                 recorded with that trace clock
 # and the real recorders:
-#   trace-cmd     trace-cmd record of the 19 events, system-wide
+#   trace-cmd     trace-cmd record of the 26 events, system-wide
 #   forkscope     forkscope-cli record --tracer tracefs
 #   forkscope-noyield   the same with FS_TRACEFS_NO_YIELD=1
 #   forkscope-ref another forkscope-cli given as REF_CLI=PATH (e.g. one built
@@ -42,6 +57,7 @@ CONFIGS=("$@")
 IFS=, read -ra WORKLOADS <<<"${WORKLOADS:-pingpong 20000,storm 4 5000}"
 WORKLOAD=$BUILD/bench/fork-signal-workload
 CLI=$BUILD/app/forkscope-cli
+DRAIN=$BUILD/bench/ring-drain
 TRACING=/sys/kernel/tracing
 TMP=$(mktemp -d /tmp/tracefs-breakdown.XXXXXX)
 
@@ -49,7 +65,7 @@ if [ "$(id -u)" != 0 ]; then
   echo "tracefs-cost-breakdown: needs root" >&2
   exit 2
 fi
-for tool in "$WORKLOAD" "$CLI"; do
+for tool in "$WORKLOAD" "$CLI" "$DRAIN"; do
   if [ ! -x "$tool" ]; then
     echo "tracefs-cost-breakdown: $tool is missing; build first (ninja -C $BUILD)" >&2
     exit 2
@@ -64,21 +80,25 @@ EVENTS=(task:task_newtask sched:sched_process_exec sched:sched_process_exit
         syscalls:sys_exit_wait4 syscalls:sys_enter_waitid syscalls:sys_exit_waitid
         syscalls:sys_enter_rt_sigtimedwait syscalls:sys_exit_rt_sigtimedwait
         syscalls:sys_enter_kill syscalls:sys_exit_kill syscalls:sys_enter_setpgid
-        syscalls:sys_exit_setpgid syscalls:sys_exit_setsid)
+        syscalls:sys_exit_setpgid syscalls:sys_exit_setsid
+        syscalls:sys_exit_clone syscalls:sys_exit_clone3 syscalls:sys_exit_fork
+        syscalls:sys_exit_vfork syscalls:sys_enter_clone syscalls:sys_enter_unshare
+        syscalls:sys_enter_setns)
 TC_EVENTS=()
 for e in "${EVENTS[@]}"; do TC_EVENTS+=(-e "$e"); done
+FLOOR_EVENTS=(task:task_newtask sched:sched_process_exec sched:sched_process_exit
+              signal:signal_generate signal:signal_deliver task:task_rename
+              syscalls:sys_exit_wait4 syscalls:sys_exit_waitid syscalls:sys_exit_rt_sigtimedwait)
 MAIN=$TRACING/instances/fs-breakdown-main
 EXT=$TRACING/instances/fs-breakdown-ext
 TOP_TRACING_ON=$(cat "$TRACING/tracing_on")
 
 READERS=()
 start_readers() {  # start_readers INSTANCE_DIR…
-  for d in "$@"; do
-    for f in "$d"/per_cpu/cpu*/trace_pipe_raw; do
-      cat "$f" > /dev/null &
-      READERS+=($!)
-    done
-  done
+  local files=() d
+  for d in "$@"; do files+=("$d"/per_cpu/cpu*/trace_pipe_raw); done
+  "$DRAIN" "${files[@]}" &
+  READERS+=($!)
 }
 remove_instances() {
   if [ ${#READERS[@]} -gt 0 ]; then
@@ -96,10 +116,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-make_main() {
-  mkdir "$MAIN" && echo mono > "$MAIN/trace_clock" && echo 1 > "$MAIN/options/event-fork"
+make_main() {  # make_main [CLOCK]
+  mkdir "$MAIN" && echo "${1:-mono}" > "$MAIN/trace_clock" && echo 1 > "$MAIN/options/event-fork"
   echo 'sig != 0' > "$MAIN/events/syscalls/sys_enter_kill/filter"
   echo 'ret != 0' > "$MAIN/events/syscalls/sys_exit_kill/filter"
+  local f
+  for f in sys_exit_clone sys_exit_clone3 sys_exit_fork sys_exit_vfork; do
+    echo 'ret > 0' > "$MAIN/events/syscalls/$f/filter"
+  done
+  echo 'clone_flags & 0x20000000' > "$MAIN/events/syscalls/sys_enter_clone/filter"
+  echo 'unshare_flags & 0x20000000' > "$MAIN/events/syscalls/sys_enter_unshare/filter"
+  echo 'flags == 0 || flags & 0x20000000' > "$MAIN/events/syscalls/sys_enter_setns/filter"
 }
 make_ext() {
   mkdir "$EXT" && echo mono > "$EXT/trace_clock" && echo 256 > "$EXT/buffer_size_kb"
@@ -134,6 +161,18 @@ run() {
                   line=$(in_tree "$MAIN/set_event_pid" "" "$MAIN" "${EVENTS[*]}" "$WORKLOAD" "$@") ;;
     events-both)  make_main; make_ext; start_readers "$MAIN" "$EXT"
                   line=$(in_tree "$MAIN/set_event_pid" "$EXT" "$MAIN" "${EVENTS[*]}" "$WORKLOAD" "$@") ;;
+    events-main-local)
+                  make_main local; start_readers "$MAIN"
+                  line=$(in_tree "$MAIN/set_event_pid" "" "$MAIN" "${EVENTS[*]}" "$WORKLOAD" "$@") ;;
+    floor-main)   make_main; start_readers "$MAIN"
+                  line=$(in_tree "$MAIN/set_event_pid" "" "$MAIN" "${FLOOR_EVENTS[*]}" "$WORKLOAD" "$@") ;;
+    floor-local)  make_main local; start_readers "$MAIN"
+                  line=$(in_tree "" "" "$MAIN" "${FLOOR_EVENTS[*]}" "$WORKLOAD" "$@") ;;
+    signals-local) make_main local; start_readers "$MAIN"
+                  line=$(in_tree "" "" "$MAIN" "signal:signal_generate signal:signal_deliver" \
+                                 "$WORKLOAD" "$@") ;;
+    one-event-*)  make_main "${config#one-event-}"; start_readers "$MAIN"
+                  line=$(in_tree "" "" "$MAIN" "syscalls:sys_enter_getppid" "$WORKLOAD" "$@") ;;
     trace-cmd)    line=$(trace-cmd record -q -d --no-filter -o "$TMP/trace.dat" "${TC_EVENTS[@]}" \
                            "$WORKLOAD" "$@" 2>/dev/null || true) ;;
     forkscope)    line=$("$CLI" record --tracer tracefs -q -o "$TMP/t.fstrace" -- "$WORKLOAD" "$@") ;;

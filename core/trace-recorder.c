@@ -20,7 +20,10 @@ struct _FsRecorder
   GHashTable *by_tid;        /* thread id → FsProcessId + 1 */
   GHashTable *alive;         /* FsProcessId + 1 set: not yet exited */
   GHashTable *implicit;      /* FsProcessId + 1 set: made by process_for(), birth not seen yet */
-  GArray     *held;          /* FsEvent waiting out the reorder window */
+  GArray     *held;          /* FsEvent waiting out the reorder window, from held_head on */
+  guint       held_head;     /* events before it have gone into the trace */
+  gboolean    held_sorted;   /* in time order (events mostly come so: sort only when not) */
+  gint64      held_last_ns;  /* time of the newest held event */
   gint64      newest_ns;     /* newest event time seen (relative) */
   gint64      last_out_ns;   /* time of the last event moved into the trace */
   gsize       n_events;
@@ -48,6 +51,8 @@ fs_recorder_new (FsTrace *trace, gint64 t0_ns)
   self->alive = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->implicit = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->held = g_array_new (FALSE, FALSE, sizeof (FsEvent));
+  self->held_sorted = TRUE;
+  self->held_last_ns = G_MININT64;
   self->newest_ns = G_MININT64;
   self->last_out_ns = G_MININT64;
   return self;
@@ -177,6 +182,9 @@ hold (FsRecorder *self, gint64 t_abs, FsProcessId process, FsEventKind kind)
   g_array_set_size (self->held, self->held->len + 1);
   ev = &g_array_index (self->held, FsEvent, self->held->len - 1);
   memset (ev, 0, sizeof *ev);
+  if (t < self->held_last_ns)
+    self->held_sorted = FALSE;
+  self->held_last_ns = t;
   ev->t_ns = t;
   ev->process = process;
   ev->kind = kind;
@@ -562,6 +570,14 @@ compare_held (gconstpointer a, gconstpointer b)
   return (ea->t_ns > eb->t_ns) - (ea->t_ns < eb->t_ns);
 }
 
+static void
+held_compact (FsRecorder *self)
+{
+  if (self->held_head > 0)
+    g_array_remove_range (self->held, 0, self->held_head);
+  self->held_head = 0;
+}
+
 gboolean
 fs_recorder_flush (FsRecorder *self, gboolean all, GError **error)
 {
@@ -573,15 +589,20 @@ fs_recorder_flush (FsRecorder *self, gboolean all, GError **error)
 
   g_mutex_lock (&self->lock);
   first = fs_trace_n_events (self->trace);
-  if (self->held->len > 0)
+  if (self->held->len > self->held_head)
     {
-      /* Stable: events seen in one order at one time keep that order. */
-      g_array_sort (self->held, compare_held);
+      if (!self->held_sorted)
+        {
+          /* Stable: events seen in one order at one time keep that order. */
+          held_compact (self);
+          g_array_sort (self->held, compare_held);
+          self->held_sorted = TRUE;
+        }
       /* While the tree is idle no new event moves "newest" on: measure the
        * window against the clock too, so held events still reach the file. */
       limit = all ? G_MAXINT64
                   : MAX (self->newest_ns, fs_recorder_now () - self->t0_ns) - self->window_ns;
-      for (keep_from = 0; keep_from < self->held->len; keep_from++)
+      for (keep_from = self->held_head; keep_from < self->held->len; keep_from++)
         {
           FsEvent ev = g_array_index (self->held, FsEvent, keep_from);
           if (ev.t_ns > limit)
@@ -596,7 +617,17 @@ fs_recorder_flush (FsRecorder *self, gboolean all, GError **error)
           fs_trace_append_event (self->trace, &ev);
           n_moved++;
         }
-      g_array_remove_range (self->held, 0, keep_from);
+      /* A busy tree holds a window's worth of events: move them down only
+       * once the gone ones are the larger part, not at every flush. */
+      self->held_head = (guint) keep_from;
+      if (self->held_head == self->held->len)
+        {
+          g_array_set_size (self->held, 0);
+          self->held_head = 0;
+          self->held_last_ns = G_MININT64;
+        }
+      else if (self->held_head > self->held->len / 2)
+        held_compact (self);
     }
   if (self->writer != NULL)
     ok = fs_trace_writer_sync (self->writer, error);

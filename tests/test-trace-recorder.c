@@ -103,6 +103,45 @@ test_reorder_window (void)
   g_assert_true (fs_trace_finish (trace, &error));
 }
 
+/* The held events a flush leaves stay where they are (the recorder moves
+ * them down only now and then): later flushes, in order or not, must still
+ * put out every event once, sorted. */
+static void
+test_reorder_across_flushes (void)
+{
+  g_autoptr(FsTrace) trace = fs_trace_new ();
+  gint64 t0 = fs_recorder_now () + G_GINT64_CONSTANT (3600) * 1000 * MS;
+  g_autoptr(FsRecorder) rec = fs_recorder_new (trace, t0);
+  g_autoptr(GError) error = NULL;
+  static const struct { int ms; const char *text; } steps[][4] = {
+    { { 20, "a" }, { 100, "c" }, { 101, "d" }, { 102, "e" } },  /* a goes; c d e stay */
+    { { 95, "b" }, { 200, "g" }, { 150, "f" }, { 0, NULL } },   /* b, f out of order */
+    { { 300, "h" }, { 0, NULL } },
+  };
+  static const guint written_after[] = { 1, 6, 7 };
+
+  fs_recorder_set_reorder_window (rec, 10 * MS);
+  fs_recorder_process_new (rec, t0, 10, 0, "p", 0);
+  for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
+    {
+      for (guint i = 0; i < 4 && steps[s][i].text != NULL; i++)
+        fs_recorder_output (rec, t0 + steps[s][i].ms * MS, 10, FS_STREAM_STDOUT,
+                            steps[s][i].text, 1);
+      g_assert_true (fs_recorder_flush (rec, FALSE, &error));
+      g_assert_cmpuint (fs_trace_n_events (trace), ==, written_after[s]);
+    }
+  g_assert_true (fs_recorder_flush (rec, TRUE, &error));
+  g_assert_cmpuint (fs_trace_n_events (trace), ==, 8);
+  for (guint i = 0; i < 8; i++)
+    {
+      const FsEvent *ev = fs_trace_event (trace, i);
+      char want[2] = { (char) ('a' + i), 0 };
+      g_assert_cmpstr (fs_trace_string (trace, ev->u.output.text), ==, want);
+      g_assert_false (ev->flags & FS_EVENT_FLAG_TIME_CLAMPED);
+    }
+  g_assert_true (fs_trace_finish (trace, &error));
+}
+
 static void
 test_idle_flush_uses_the_clock (void)
 {
@@ -175,6 +214,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/FsRecorder/pid-reuse-and-threads", test_pid_reuse_and_threads);
   g_test_add_func ("/FsRecorder/reorder-window", test_reorder_window);
+  g_test_add_func ("/FsRecorder/reorder-across-flushes", test_reorder_across_flushes);
   g_test_add_func ("/FsRecorder/idle-flush-uses-the-clock", test_idle_flush_uses_the_clock);
   g_test_add_func ("/FsRecorder/unordered-producer", test_threads_from_many_producers);
   g_test_add_func ("/FsRecorder/lost-counts", test_lost_counts);

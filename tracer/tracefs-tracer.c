@@ -256,15 +256,22 @@ typedef struct {
   guint64 seq;           /* generation order */
 } PendingSignal;
 
-/* One raw record copied out of a ring-buffer page, waiting to be merged. */
+/* One raw record of a ring-buffer page, waiting to be merged: it stays in
+ * the copied page for the round that parsed it, and moves to the arena
+ * only when it waits for a later round. */
 typedef struct {
   guint64 ts;
   guint64 seq;           /* read order, for a stable sort */
-  guint32 offset;        /* into the arena */
+  guint32 offset;        /* into the pages (RAW_IN_PAGES) or the arena */
   guint16 size;
-  guint8  ext;           /* from the outside instance */
+  guint8  flags;         /* RawFlags */
   guint8  cpu;
 } RawRecord;
+
+typedef enum {
+  RAW_EXT      = 1 << 0,  /* from the outside instance */
+  RAW_IN_PAGES = 1 << 1,
+} RawFlags;
 
 typedef struct {
   struct tracefs_instance *instance;
@@ -350,6 +357,8 @@ typedef struct {
    * next are copied into the spare arena, and the two swap.  All keep their
    * memory, so a busy recording does not allocate buffers every round. */
   GArray          *raw;               /* RawRecord */
+  GArray          *raw_scratch;       /* RawRecord: sort_raw()'s merge target */
+  GArray          *raw_runs;          /* guint: sort_raw()'s run starts */
   GByteArray      *arena;
   GByteArray      *spare_arena;
   GByteArray      *pages;             /* PageHeader + page, …: being parsed */
@@ -1760,9 +1769,9 @@ handle_record (FsTracefsTracer *self, const RawRecord *r, void *data, gboolean l
   gint64 t = (gint64) r->ts;
 
   if (G_UNLIKELY (self->debug))
-    g_printerr ("tracefs: %" G_GINT64_FORMAT " cpu%d %s tid %d %s\n", t, r->cpu, r->ext ? "ext" : "main", tid,
+    g_printerr ("tracefs: %" G_GINT64_FORMAT " cpu%d %s tid %d %s\n", t, r->cpu, (r->flags & RAW_EXT) ? "ext" : "main", tid,
                 kind >= 0 ? event_specs[kind].name : "?");
-  if (r->ext)
+  if (r->flags & RAW_EXT)
     {
       if (kind == EV_GENERATE)
         handle_generate (self, t, tid, TRUE, data, r->size);
@@ -2371,7 +2380,7 @@ copy_pages (FsTracefsTracer *self, Instance *in, struct kbuffer *kbuf, int page_
     }
 }
 
-/* Appends the records of the copied pages to the arena and to raw. */
+/* Appends the records of the copied pages to raw (they stay in the pages). */
 static void
 parse_pages (FsTracefsTracer *self, const GByteArray *pages)
 {
@@ -2392,10 +2401,9 @@ parse_pages (FsTracefsTracer *self, const GByteArray *pages)
           if (size <= 0 || size > G_MAXUINT16)
             continue;
           RawRecord r = {
-            .ts = ts, .seq = self->raw_seq++, .offset = self->arena->len,
-            .size = (guint16) size, .ext = h.ext, .cpu = h.cpu,
+            .ts = ts, .seq = self->raw_seq++, .offset = (guint32) ((guint8 *) data - pages->data),
+            .size = (guint16) size, .flags = RAW_IN_PAGES | (h.ext ? RAW_EXT : 0), .cpu = h.cpu,
           };
-          g_byte_array_append (self->arena, data, (guint) size);
           g_array_append_val (self->raw, r);
         }
     }
@@ -2572,13 +2580,63 @@ copier_stop (FsTracefsTracer *self)
   cp->wake[0] = cp->wake[1] = -1;
 }
 
-static gint
-compare_raw (gconstpointer a, gconstpointer b)
+static inline void *
+raw_data (FsTracefsTracer *self, const RawRecord *r)
 {
-  const RawRecord *ra = a, *rb = b;
-  if (ra->ts != rb->ts)
-    return ra->ts < rb->ts ? -1 : 1;
-  return (ra->seq > rb->seq) - (ra->seq < rb->seq);
+  return ((r->flags & RAW_IN_PAGES) ? self->pages->data : self->arena->data) + r->offset;
+}
+
+static inline gboolean
+raw_before (const RawRecord *a, const RawRecord *b)
+{
+  return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
+}
+
+/* Puts raw in time order.  It is a few sorted runs (what was kept from the
+ * last round, then each CPU buffer's pages in order), so the runs are
+ * merged pairwise in the two arrays kept between rounds: a signal storm
+ * sorts tens of thousands of records a round, and a general sort would
+ * allocate (and on this kind of VM fault in) a fresh buffer every time. */
+static void
+sort_raw (FsTracefsTracer *self)
+{
+  guint n = self->raw->len;
+  const RawRecord *a = (const RawRecord *) (gpointer) self->raw->data;
+
+  g_array_set_size (self->raw_runs, 0);
+  for (guint i = 0; i < n; i++)
+    if (i == 0 || raw_before (&a[i], &a[i - 1]))
+      g_array_append_val (self->raw_runs, i);
+  guint n_runs = self->raw_runs->len;
+  if (n_runs <= 1)
+    return;
+
+  guint *starts = (guint *) (gpointer) self->raw_runs->data;
+  g_array_set_size (self->raw_scratch, n);
+  while (n_runs > 1)
+    {
+      const RawRecord *src = (const RawRecord *) (gpointer) self->raw->data;
+      RawRecord *dst = (RawRecord *) (gpointer) self->raw_scratch->data;
+      guint out = 0;
+      for (guint r = 0; r < n_runs; r += 2)
+        {
+          guint lo = starts[r];
+          guint mid = r + 1 < n_runs ? starts[r + 1] : n;
+          guint hi = r + 2 < n_runs ? starts[r + 2] : n;
+          guint i = lo, j = mid, k = lo;
+          while (i < mid && j < hi)
+            dst[k++] = raw_before (&src[j], &src[i]) ? src[j++] : src[i++];
+          while (i < mid)
+            dst[k++] = src[i++];
+          while (j < hi)
+            dst[k++] = src[j++];
+          starts[out++] = lo;  /* starts[r…r+2] are read: out ≤ r */
+        }
+      n_runs = out;
+      GArray *merged = self->raw_scratch;
+      self->raw_scratch = self->raw;
+      self->raw = merged;
+    }
 }
 
 /* What handle_record() needs to know of later records:
@@ -2595,7 +2653,7 @@ lookahead_for (FsTracefsTracer *self, guint index, void *data)
   gint32 pid;
   gboolean is_exec;
 
-  if (r->ext)
+  if (r->flags & RAW_EXT)
     return FALSE;
   type = tep_data_type (self->tep, &rec);
   if (type == self->events[EV_EXEC].event->id)
@@ -2614,9 +2672,9 @@ lookahead_for (FsTracefsTracer *self, guint index, void *data)
   for (guint j = index + 1; j < self->raw->len; j++)
     {
       const RawRecord *r2 = &g_array_index (self->raw, RawRecord, j);
-      void *d2 = self->arena->data + r2->offset;
+      void *d2 = raw_data (self, r2);
       struct tep_record rec2 = { .data = d2, .size = r2->size };
-      if (r2->ext || tep_data_pid (self->tep, &rec2) != pid)
+      if ((r2->flags & RAW_EXT) || tep_data_pid (self->tep, &rec2) != pid)
         continue;
       int type2 = tep_data_type (self->tep, &rec2);
       if (type2 == self->events[EV_EXEC].event->id)
@@ -2650,12 +2708,14 @@ drain (FsTracefsTracer *self, gboolean all)
       copy_pages (self, &self->ext, self->kbuf, self->page_size, TRUE, cutoff, self->pages);
     }
   parse_pages (self, self->pages);
-  g_byte_array_set_size (self->pages, 0);
   if (!all)
     copier_adjust_priority (self, self->raw->len);  /* before the work */
   if (self->raw->len == 0)
-    return;
-  g_array_sort (self->raw, compare_raw);
+    {
+      g_byte_array_set_size (self->pages, 0);
+      return;
+    }
+  sort_raw (self);
 
   guint n_done = 0;
   for (; n_done < self->raw->len; n_done++)
@@ -2663,16 +2723,17 @@ drain (FsTracefsTracer *self, gboolean all)
       const RawRecord *r = &g_array_index (self->raw, RawRecord, n_done);
       if (r->ts > cutoff)
         break;
-      void *data = self->arena->data + r->offset;
+      void *data = raw_data (self, r);
       gboolean lookahead = lookahead_for (self, n_done, data);
       handle_record (self, r, data, lookahead);
     }
 
-  /* Keep the undone records, compacting the arena. */
+  /* Keep the undone records in the arena (compacted); the pages go back. */
   if (n_done == self->raw->len)
     {
       g_array_set_size (self->raw, 0);
       g_byte_array_set_size (self->arena, 0);
+      g_byte_array_set_size (self->pages, 0);
       return;
     }
   GByteArray *kept = self->spare_arena;
@@ -2681,11 +2742,13 @@ drain (FsTracefsTracer *self, gboolean all)
     {
       RawRecord *r = &g_array_index (self->raw, RawRecord, i);
       guint32 off = kept->len;
-      g_byte_array_append (kept, self->arena->data + r->offset, r->size);
+      g_byte_array_append (kept, raw_data (self, r), r->size);
       r->offset = off;
+      r->flags &= (guint8) ~RAW_IN_PAGES;
     }
   self->spare_arena = self->arena;
   self->arena = kept;
+  g_byte_array_set_size (self->pages, 0);
   g_array_remove_range (self->raw, 0, n_done);
 }
 
@@ -2714,6 +2777,8 @@ tracefs_create (FsRecorder *recorder, const FsTracerOptions *options, GError **e
   self->debug = g_getenv ("FS_TRACEFS_DEBUG") != NULL;
   self->wake_pipe[0] = self->wake_pipe[1] = -1;
   self->raw = g_array_new (FALSE, FALSE, sizeof (RawRecord));
+  self->raw_scratch = g_array_new (FALSE, FALSE, sizeof (RawRecord));
+  self->raw_runs = g_array_new (FALSE, FALSE, sizeof (guint));
   self->arena = g_byte_array_new ();
   self->spare_arena = g_byte_array_new ();
   self->pages = g_byte_array_new ();
@@ -3309,6 +3374,8 @@ tracefs_free (gpointer data)
   g_clear_pointer (&self->suspect, g_hash_table_unref);
   g_clear_pointer (&self->namespaces, g_ptr_array_unref);
   g_array_unref (self->raw);
+  g_array_unref (self->raw_scratch);
+  g_array_unref (self->raw_runs);
   g_byte_array_unref (self->arena);
   g_byte_array_unref (self->spare_arena);
   g_byte_array_unref (self->pages);
