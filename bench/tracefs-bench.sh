@@ -44,19 +44,8 @@ if ! command -v trace-cmd >/dev/null; then
 fi
 mountpoint -q "$TRACING" || mount -t tracefs nodev "$TRACING"
 
-# The events forkscope's tracefs tracer enables (tracer/tracefs-tracer.c).
-EVENTS=(task:task_newtask sched:sched_process_exec sched:sched_process_exit
-        signal:signal_generate signal:signal_deliver task:task_rename
-        syscalls:sys_enter_exit_group syscalls:sys_enter_exit syscalls:sys_enter_wait4
-        syscalls:sys_exit_wait4 syscalls:sys_enter_waitid syscalls:sys_exit_waitid
-        syscalls:sys_enter_rt_sigtimedwait syscalls:sys_exit_rt_sigtimedwait
-        syscalls:sys_enter_kill syscalls:sys_exit_kill syscalls:sys_enter_setpgid
-        syscalls:sys_exit_setpgid syscalls:sys_exit_setsid
-        syscalls:sys_exit_clone syscalls:sys_exit_clone3 syscalls:sys_exit_fork
-        syscalls:sys_exit_vfork syscalls:sys_enter_clone syscalls:sys_enter_unshare
-        syscalls:sys_enter_setns)
-TC_EVENTS=()
-for e in "${EVENTS[@]}"; do TC_EVENTS+=(-e "$e"); done
+# shellcheck source=bench/tracefs-events.sh
+source "$(dirname "$0")/tracefs-events.sh"
 
 WORKLOADS=(
   "forks ${FORKS:-2000}"
