@@ -7,8 +7,10 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -436,6 +438,89 @@ test_outside_sender (void)
   g_assert_cmpuint (d->u.deliver.sender, ==, send->process);
   /* Only one send: no duplicate from the tree's own instance. */
   g_assert_cmpuint (count_events (trace, FS_EVENT_SIGNAL_SEND, SIGUSR1), ==, 1);
+}
+
+/* ---- the copier keeps off the CPU the tree keeps busy */
+
+static gint copier_left_cpu0;   /* atomic: seen with CPU 0 out of its affinity */
+static gint copier_watch_stop;  /* atomic */
+
+static pid_t
+copier_tid (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *name;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/comm", name);
+      g_autofree char *comm = NULL;
+      if (g_file_get_contents (path, &comm, NULL, NULL) && g_str_has_prefix (comm, "fs-tracefs-copy"))
+        return (pid_t) atoi (name);
+    }
+  return 0;
+}
+
+static gpointer
+copier_watch_thread (gpointer data)
+{
+  (void) data;
+  while (!g_atomic_int_get (&copier_watch_stop))
+    {
+      cpu_set_t set;
+      pid_t tid = copier_tid ();
+      if (tid > 0 && sched_getaffinity (tid, sizeof set, &set) == 0 && !CPU_ISSET (0, &set)
+          && CPU_COUNT (&set) > 0)
+        g_atomic_int_set (&copier_left_cpu0, 1);
+      g_usleep (10 * 1000);
+    }
+  return NULL;
+}
+
+static GThread *copier_watch;
+
+static void
+start_copier_watch (GPid root)
+{
+  (void) root;
+  copier_watch = g_thread_new ("watch", copier_watch_thread, NULL);
+}
+
+static void
+test_copier_leaves_the_trees_cpu (void)
+{
+  if (!need_root ())
+    return;
+  cpu_set_t before, after;
+  g_assert_cmpint (sched_getaffinity (0, sizeof before, &before), ==, 0);
+  if (CPU_COUNT (&before) < 2 || !CPU_ISSET (0, &before))
+    {
+      g_test_skip ("needs CPU 0 and another CPU");
+      return;
+    }
+  /* Some 60,000 events, all written on CPU 0. */
+  char *argv[] = { (char *) "taskset", (char *) "-c", (char *) "0", (char *) "/bin/sh", (char *) "-c",
+                   (char *) "trap : USR1; i=0; while [ $i -lt 20000 ]; do kill -USR1 $$; "
+                            "i=$((i + 1)); done", NULL };
+  g_autofree char *taskset = g_find_program_in_path ("taskset");
+  if (taskset == NULL)
+    {
+      g_test_skip ("taskset (util-linux) is not installed");
+      return;
+    }
+  g_atomic_int_set (&copier_left_cpu0, 0);
+  g_atomic_int_set (&copier_watch_stop, 0);
+  int status = -1;
+  argv[0] = taskset;
+  g_autoptr (FsTrace) trace = record_full (argv, NULL, NULL, &status, start_copier_watch);
+  g_atomic_int_set (&copier_watch_stop, 1);
+  g_thread_join (copier_watch);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_cmpuint (count_events (trace, FS_EVENT_SIGNAL_DELIVER, SIGUSR1), ==, 20000);
+  g_assert_true (g_atomic_int_get (&copier_left_cpu0));
+  /* The run thread (this one) went along, and has its affinity back. */
+  g_assert_cmpint (sched_getaffinity (0, sizeof after, &after), ==, 0);
+  g_assert_true (CPU_EQUAL (&before, &after));
 }
 
 /* ---- the top level and other instances are left alone */
@@ -994,6 +1079,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tracefs/exit-statuses", test_exit_statuses);
   g_test_add_func ("/tracefs/sigwait-waitid-threads-group", test_sigwait_waitid_threads_group);
   g_test_add_func ("/tracefs/outside-sender", test_outside_sender);
+  g_test_add_func ("/tracefs/copier-leaves-the-trees-cpu", test_copier_leaves_the_trees_cpu);
   g_test_add_func ("/tracefs/pid-namespace", test_pid_namespace);
   g_test_add_func ("/tracefs/attach-forking", test_attach_forking);
   g_test_add_func ("/tracefs/top-level-untouched", test_top_level_untouched);

@@ -94,6 +94,7 @@
 #define COPIER_BACKLOG_BYTES  (16u << 20)
 #define COPIER_BACKLOG_NS     (250 * G_GINT64_CONSTANT (1000000))
 #define YIELD_MIN_RECORDS     1000
+#define COPIER_PLACE_MIN_PAGES 4
 
 /* enum trace_signal_result in include/trace/events/signal.h */
 enum {
@@ -333,6 +334,11 @@ typedef struct {
   gboolean         can_yield;
   gint             yielding;          /* atomic: the run thread means to be at nice 19 */
   gint             raised;            /* atomic: the copier gave it its priority back */
+  /* Where the copier may run: see copier_place(). */
+  guint            tree_pages[CPU_SETSIZE];   /* pages of the tree's events per CPU, last round */
+  cpu_set_t        allowed;           /* the affinity it started with */
+  cpu_set_t        placed;            /* the affinity it has now */
+  gboolean         can_place;
 } Copier;
 
 typedef struct {
@@ -2345,7 +2351,7 @@ note_execs (FsTracefsTracer *self, struct kbuffer *kbuf)
 
 static void
 copy_pages (FsTracefsTracer *self, Instance *in, struct kbuffer *kbuf, int page_size,
-            gboolean ext, guint64 cutoff, GByteArray *out)
+            gboolean ext, guint64 cutoff, GByteArray *out, guint *pages_per_cpu)
 {
   if (in->cpus == NULL)
     return;
@@ -2366,6 +2372,8 @@ copy_pages (FsTracefsTracer *self, Instance *in, struct kbuffer *kbuf, int page_
             }
           PageHeader h = { .size = (guint32) page_size, .ext = ext ? 1 : 0, .cpu = (guint8) c };
           memcpy (out->data + at, &h, sizeof h);
+          if (pages_per_cpu != NULL && c < CPU_SETSIZE)
+            pages_per_cpu[c]++;
           /* Only while the run thread yields is it late enough for a
            * short-lived program's argv to be gone: only then is every record
            * of a page looked at here too. */
@@ -2409,6 +2417,38 @@ parse_pages (FsTracefsTracer *self, const GByteArray *pages)
     }
 }
 
+/* A real-time copier preempts whatever runs on the CPU it wakes on, and the
+ * scheduler wakes it where it last ran: often the CPU the traced programs
+ * keep busy (a ping-pong pinned to one CPU lost ~3 % of its CPU to it).  So
+ * after each busy round it moves to the CPUs where the tree wrote little
+ * (under a quarter of the busiest CPU's pages), and back to all of them when
+ * the tree is busy everywhere.  A quiet round changes nothing.  The run
+ * thread goes with it: the scheduler would find it an idle CPU anyway, but
+ * its wake-ups need not land on the tree's. */
+static void
+copier_place (Copier *cp, int n_cpus)
+{
+  if (!cp->can_place)
+    return;
+  guint busiest = 0;
+  for (int c = 0; c < n_cpus && c < CPU_SETSIZE; c++)
+    busiest = MAX (busiest, cp->tree_pages[c]);
+  if (busiest < COPIER_PLACE_MIN_PAGES)
+    return;
+  cpu_set_t want;
+  CPU_ZERO (&want);
+  for (int c = 0; c < CPU_SETSIZE; c++)
+    if (CPU_ISSET (c, &cp->allowed) && (c >= n_cpus || cp->tree_pages[c] * 4 < busiest))
+      CPU_SET (c, &want);
+  if (CPU_COUNT (&want) == 0)
+    want = cp->allowed;
+  if (CPU_EQUAL (&want, &cp->placed))
+    return;
+  if (sched_setaffinity (0, sizeof want, &want) == 0)
+    cp->placed = want;
+  sched_setaffinity (cp->handler_tid, sizeof want, &want);
+}
+
 static gpointer
 copier_main (gpointer data)
 {
@@ -2423,6 +2463,9 @@ copier_main (gpointer data)
    * it can afford, as it sleeps between rounds and a round is bounded. */
   struct sched_param rt = { .sched_priority = 1 };
   pthread_setschedparam (pthread_self (), SCHED_FIFO, &rt);
+  cp->can_place = sched_getaffinity (0, sizeof cp->allowed, &cp->allowed) == 0
+                  && CPU_COUNT (&cp->allowed) > 1;
+  cp->placed = cp->allowed;
 
   while (!g_atomic_int_get (&cp->stop))
     {
@@ -2438,8 +2481,11 @@ copier_main (gpointer data)
       guint64 round = (guint64) fs_recorder_now ();
       if (local->len == 0)
         local_since = (gint64) round;
-      copy_pages (self, &self->main, cp->kbuf, self->page_size, FALSE, round, local);
-      copy_pages (self, &self->ext, cp->kbuf, self->page_size, TRUE, round, local);
+      memset (cp->tree_pages, 0, sizeof cp->tree_pages);
+      copy_pages (self, &self->main, cp->kbuf, self->page_size, FALSE, round, local,
+                  cp->tree_pages);
+      copy_pages (self, &self->ext, cp->kbuf, self->page_size, TRUE, round, local, NULL);
+      copier_place (cp, self->main.n_cpus);
       gint64 now = fs_recorder_now ();
       /* Never wait for the lock: the run thread may hold it at nice 19 on a
        * busy machine, and a copier waiting for it would let the ring
@@ -2569,6 +2615,8 @@ copier_stop (FsTracefsTracer *self)
     (void) !write (cp->wake[1], "s", 1);
   g_thread_join (cp->thread);
   cp->thread = NULL;
+  if (cp->can_place)
+    sched_setaffinity (cp->handler_tid, sizeof cp->allowed, &cp->allowed);
   if (g_atomic_int_get (&cp->yielding))
     {
       setpriority (PRIO_PROCESS, (id_t) cp->handler_tid, cp->handler_nice);
@@ -2704,8 +2752,9 @@ drain (FsTracefsTracer *self, gboolean all)
     {
       cutoff = G_MAXUINT64;
       g_byte_array_set_size (self->pages, (self->pages->len + 63u) & ~63u);
-      copy_pages (self, &self->main, self->kbuf, self->page_size, FALSE, cutoff, self->pages);
-      copy_pages (self, &self->ext, self->kbuf, self->page_size, TRUE, cutoff, self->pages);
+      copy_pages (self, &self->main, self->kbuf, self->page_size, FALSE, cutoff, self->pages,
+                  NULL);
+      copy_pages (self, &self->ext, self->kbuf, self->page_size, TRUE, cutoff, self->pages, NULL);
     }
   parse_pages (self, self->pages);
   if (!all)
