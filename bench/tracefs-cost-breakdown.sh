@@ -73,7 +73,9 @@ for tool in "$WORKLOAD" "$CLI" "$DRAIN"; do
 done
 mountpoint -q "$TRACING" || mount -t tracefs nodev "$TRACING"
 
-# The events forkscope's tracefs tracer enables (tracer/tracefs-tracer.c).
+# The events forkscope's tracefs tracer enables (tracer/tracefs-tracer.c),
+# less its execve uprobe, which trace-cmd cannot define the same way
+# (docs/tracers.md, "exec argv from a uprobe").
 EVENTS=(task:task_newtask sched:sched_process_exec sched:sched_process_exit
         signal:signal_generate signal:signal_deliver task:task_rename
         syscalls:sys_enter_exit_group syscalls:sys_enter_exit syscalls:sys_enter_wait4

@@ -2328,7 +2328,8 @@ handle_record (FsTracefsTracer *self, const RawRecord *r, void *data, gboolean l
 
   if (G_UNLIKELY (self->debug))
     g_printerr ("tracefs: %" G_GINT64_FORMAT " cpu%d %s tid %d %s\n", t, r->cpu, (r->flags & RAW_EXT) ? "ext" : "main", tid,
-                kind >= 0 ? event_specs[kind].name : "?");
+                kind >= 0 ? event_specs[kind].name
+                          : type == self->argv_probe.type ? "execve uprobe" : "?");
   if (r->flags & RAW_EXT)
     {
       if (kind == EV_GENERATE)
