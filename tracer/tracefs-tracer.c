@@ -1518,6 +1518,13 @@ argv_probe_locate (char **file, guint64 *offset, char **why)
       *why = g_strdup ("cannot read /proc/self/maps");
       return FALSE;
     }
+  /* Valgrind runs code it translates from the bytes in memory, so the
+   * breakpoint would kill our launched child with SIGTRAP in its execve. */
+  if (strstr (maps, "/vgpreload_") != NULL)
+    {
+      *why = g_strdup ("forkscope runs under valgrind, which turns a uprobe into SIGTRAP");
+      return FALSE;
+    }
   guint64 addr = (guint64) (guintptr) execve_fn;
   g_auto (GStrv) lines = g_strsplit (maps, "\n", -1);
   for (char **l = lines; *l != NULL; l++)
