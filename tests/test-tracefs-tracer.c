@@ -553,6 +553,53 @@ test_exec_argv_short_lived (void)
   g_assert_true (env_seen);
 }
 
+static void *
+exec_from_thread (void *data)
+{
+  (void) data;
+  char *argv[] = { (char *) "/bin/true", (char *) "from", (char *) "a thread", NULL };
+  execv (argv[0], argv);
+  _exit (127);
+}
+
+/* The traced child execs from a second thread: the exec event names the
+ * calling thread in old_pid, and the uprobe's record (made by that thread)
+ * is matched through it. */
+static void
+exec_thread_main (gpointer data)
+{
+  (void) data;
+  pthread_t thread;
+  if (pthread_create (&thread, NULL, exec_from_thread, NULL) != 0)
+    _exit (126);
+  pthread_join (thread, NULL);
+  _exit (125);
+}
+
+static void
+test_exec_argv_thread (void)
+{
+  if (!need_root ())
+    return;
+  if (under_valgrind ())
+    {
+      g_test_skip ("no execve uprobe under valgrind");
+      return;
+    }
+  int status = -1;
+  g_autoptr (FsTrace) trace = record_full (NULL, exec_thread_main, NULL, &status, NULL);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  FsProcessId root = child_of (trace, FS_PROCESS_NONE, 0);
+  const FsEvent *exec = find_event (trace, FS_EVENT_EXEC, root, 0);
+  g_assert_nonnull (exec);
+  g_assert_cmpstr (fs_trace_string (trace, exec->u.exec.path), ==, "/bin/true");
+  const char *const expected[] = { "/bin/true", "from", "a thread", NULL };
+  const char *const *argv = exec_argv (trace, exec);
+  g_assert_nonnull (argv);
+  g_assert_true (g_strv_equal (argv, expected));
+}
+
 static guint64
 kernel_taint (void)
 {
@@ -1220,6 +1267,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tracefs/fork-exec-signal", test_fork_exec_signal);
   g_test_add_func ("/tracefs/exec-argv-short-lived", test_exec_argv_short_lived);
   g_test_add_func ("/tracefs/exec-argv-long", test_exec_argv_long);
+  g_test_add_func ("/tracefs/exec-argv-thread", test_exec_argv_thread);
   g_test_add_func ("/tracefs/exit-statuses", test_exit_statuses);
   g_test_add_func ("/tracefs/sigwait-waitid-threads-group", test_sigwait_waitid_threads_group);
   g_test_add_func ("/tracefs/outside-sender", test_outside_sender);
