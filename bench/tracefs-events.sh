@@ -1,6 +1,8 @@
 # The events forkscope's tracefs tracer enables (event_specs[] in
 # tracer/tracefs-tracer.c), for the benchmarks that record the same events
-# with trace-cmd or by hand.  Sourced by tracefs-bench.sh and
+# with trace-cmd or by hand; less its execve uprobe, which trace-cmd cannot
+# define the same way (docs/tracers.md, "exec argv from a uprobe"), so
+# forkscope's figures include it and trace-cmd's do not.  Sourced by tracefs-bench.sh and
 # tracefs-cost-breakdown.sh; keep it in step with the tracer.
 # shellcheck disable=SC2034
 EVENTS=(task:task_newtask sched:sched_process_exec sched:sched_process_exit

@@ -5,6 +5,7 @@
 #include "tests/pidns-check.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <pthread.h>
 #include <sched.h>
@@ -161,6 +162,52 @@ instances_of_gone (pid_t pid)
       g_usleep (10 * 1000);
     }
   return FALSE;
+}
+
+/* Whether a forkscope uprobe of pid (group forkscope_PID or forkscope_PID_N)
+ * is defined. */
+static gboolean
+uprobes_of_exist (pid_t pid)
+{
+  g_auto (GStrv) names = fs_tracefs_list_uprobes ();
+  g_autofree char *group = g_strdup_printf ("%s%d", FS_TRACEFS_UPROBE_GROUP_PREFIX, pid);
+  for (char **n = names; *n != NULL; n++)
+    if (g_str_has_prefix (*n, group)
+        && ((*n)[strlen (group)] == '/' || (*n)[strlen (group)] == '_'))
+      return TRUE;
+  return FALSE;
+}
+
+/* The uprobe goes after the instances, in the same detached helper. */
+static gboolean
+uprobes_of_gone (pid_t pid)
+{
+  for (int i = 0; i < 300; i++)
+    {
+      if (!uprobes_of_exist (pid))
+        return TRUE;
+      g_usleep (10 * 1000);
+    }
+  return FALSE;
+}
+
+/* The uprobe exists only where the kernel has uprobes (FS_TRACEFS_NO_UPROBE
+ * turns it off). */
+static gboolean
+uprobes_expected (void)
+{
+  return g_getenv ("FS_TRACEFS_NO_UPROBE") == NULL
+         && g_file_test ("/sys/kernel/tracing/uprobe_events", G_FILE_TEST_EXISTS);
+}
+
+/* Under valgrind the tracer defines no uprobe (valgrind would turn its
+ * breakpoint into SIGTRAP in our launched child's execve). */
+static gboolean
+under_valgrind (void)
+{
+  g_autofree char *maps = NULL;
+  return g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL)
+         && strstr (maps, "/vgpreload_") != NULL;
 }
 
 /* ------------------------------------------------------------- tests */
@@ -523,6 +570,186 @@ test_copier_leaves_the_trees_cpu (void)
   g_assert_true (CPU_EQUAL (&before, &after));
 }
 
+/* ---- exec argv */
+
+static const char *const *
+exec_argv (FsTrace *trace, const FsEvent *ev)
+{
+  return ev->u.exec.argv == FS_STRV_NONE ? NULL : fs_trace_strv (trace, ev->u.exec.argv);
+}
+
+/* A burst of programs that end at once, beside two busy loops: the run
+ * thread yields to them, so /proc/PID/cmdline is mostly gone when an exec
+ * is handled; the uprobe fetched every argv before the exec.  (With
+ * FS_TRACEFS_NO_UPROBE=1 this test fails: most argv are missing.) */
+static void
+test_exec_argv_short_lived (void)
+{
+  if (!need_root ())
+    return;
+  if (under_valgrind ())
+    {
+      g_test_skip ("no execve uprobe under valgrind");
+      return;
+    }
+  int status = -1;
+  g_autoptr (FsTrace) trace =
+      record_command ("yes > /dev/null & y1=$!; yes > /dev/null & y2=$!; i=0; "
+                      "while [ $i -lt 200 ]; do /bin/true a$i b$i; i=$((i+1)); done; "
+                      "/usr/bin/env -i /bin/true c2; kill $y1 $y2", &status);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+
+  /* The 200 /bin/true a$i b$i in order, then env's /bin/true c2. */
+  gsize n;
+  const FsEvent *ev = fs_trace_events (trace, &n);
+  guint n_true = 0, n_missing = 0;
+  gboolean env_seen = FALSE;
+  for (gsize i = 0; i < n; i++)
+    {
+      if (ev[i].kind != FS_EVENT_EXEC)
+        continue;
+      const char *path = fs_trace_string (trace, ev[i].u.exec.path);
+      const char *const *argv = exec_argv (trace, &ev[i]);
+      g_autofree char *a = g_strdup_printf ("a%u", n_true);
+      g_autofree char *b = g_strdup_printf ("b%u", n_true);
+      const char *const expected_true[] = { "/bin/true", a, b, NULL };
+      const char *const expected_last[] = { "/bin/true", "c2", NULL };
+      const char *const expected_env[] = { "/usr/bin/env", "-i", "/bin/true", "c2", NULL };
+      const char *const *expected = NULL;
+      if (g_str_equal (path, "/bin/true"))
+        expected = n_true++ < 200 ? expected_true : expected_last;
+      else if (g_str_equal (path, "/usr/bin/env"))
+        {
+          expected = expected_env;
+          env_seen = TRUE;
+        }
+      if (argv == NULL)
+        {
+          g_test_message ("exec of %s without argv", path);
+          n_missing++;
+        }
+      else if (expected != NULL)
+        g_assert_true (g_strv_equal (argv, expected));
+    }
+  g_test_message ("%u execs of /bin/true, %u execs without argv", n_true, n_missing);
+  g_assert_cmpuint (n_missing, ==, 0);
+  g_assert_cmpuint (n_true, ==, 201);
+  g_assert_true (env_seen);
+}
+
+static void *
+exec_from_thread (void *data)
+{
+  (void) data;
+  char *argv[] = { (char *) "/bin/true", (char *) "from", (char *) "a thread", NULL };
+  execv (argv[0], argv);
+  _exit (127);
+}
+
+/* The traced child execs from a second thread: the exec event names the
+ * calling thread in old_pid, and the uprobe's record (made by that thread)
+ * is matched through it. */
+static void
+exec_thread_main (gpointer data)
+{
+  (void) data;
+  pthread_t thread;
+  if (pthread_create (&thread, NULL, exec_from_thread, NULL) != 0)
+    _exit (126);
+  pthread_join (thread, NULL);
+  _exit (125);
+}
+
+static void
+test_exec_argv_thread (void)
+{
+  if (!need_root ())
+    return;
+  if (under_valgrind ())
+    {
+      g_test_skip ("no execve uprobe under valgrind");
+      return;
+    }
+  int status = -1;
+  g_autoptr (FsTrace) trace = record_full (NULL, exec_thread_main, NULL, &status, NULL);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  FsProcessId root = child_of (trace, FS_PROCESS_NONE, 0);
+  const FsEvent *exec = find_event (trace, FS_EVENT_EXEC, root, 0);
+  g_assert_nonnull (exec);
+  g_assert_cmpstr (fs_trace_string (trace, exec->u.exec.path), ==, "/bin/true");
+  const char *const expected[] = { "/bin/true", "from", "a thread", NULL };
+  const char *const *argv = exec_argv (trace, exec);
+  g_assert_nonnull (argv);
+  g_assert_true (g_strv_equal (argv, expected));
+}
+
+static guint64
+kernel_taint (void)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents ("/proc/sys/kernel/tainted", &text, NULL, NULL))
+    return 0;
+  return g_ascii_strtoull (text, NULL, 10);
+}
+
+/* Beyond what the uprobe fetches (16 arguments of up to 127 bytes; here 24
+ * of 300, over 7 KiB in all): no kernel warning, the exec is recorded, and
+ * its argv is either whole (completed from /proc) or cut where marked. */
+static void
+test_exec_argv_long (void)
+{
+  if (!need_root ())
+    return;
+  if (under_valgrind ())
+    {
+      g_test_skip ("no execve uprobe under valgrind");
+      return;
+    }
+  const guint64 taint_warn = 1u << 9;
+  guint64 taint_before = kernel_taint ();
+  GString *script = g_string_new ("/bin/true");
+  g_autoptr (GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (expected, g_strdup ("/bin/true"));
+  for (int k = 1; k < 24; k++)
+    {
+      char *arg = g_strnfill (300, (char) ('a' + k % 26));
+      g_string_append_printf (script, " %s", arg);
+      g_ptr_array_add (expected, arg);
+    }
+  g_ptr_array_add (expected, NULL);
+  g_autofree char *text = g_string_free (script, FALSE);
+  g_autoptr (FsTrace) trace = record_command (text, NULL);
+  g_assert_true ((kernel_taint () & taint_warn) == (taint_before & taint_warn));
+
+  const FsEvent *exec = NULL;
+  gsize n;
+  const FsEvent *ev = fs_trace_events (trace, &n);
+  for (gsize i = 0; i < n; i++)
+    if (ev[i].kind == FS_EVENT_EXEC && g_str_equal (fs_trace_string (trace, ev[i].u.exec.path),
+                                                    "/bin/true"))
+      exec = &ev[i];
+  g_assert_nonnull (exec);
+  const char *const *argv = exec_argv (trace, exec);
+  const char *const *want = (const char *const *) expected->pdata;
+  g_assert_nonnull (argv);
+  if (g_strv_equal (argv, want))
+    return;
+  /* Cut: the first 16 arguments, each whole or a marked prefix, then "…". */
+  guint len = g_strv_length ((char **) argv);
+  g_assert_cmpuint (len, ==, 17);
+  g_assert_cmpstr (argv[16], ==, "\u2026");
+  g_assert_cmpstr (argv[0], ==, "/bin/true");
+  for (guint k = 1; k < 16; k++)
+    {
+      g_autofree char *prefix = g_strndup (argv[k], 128);
+      g_assert_true (g_str_has_suffix (argv[k], "\u2026"));
+      g_assert_true (g_str_has_prefix (want[k], prefix));
+      g_assert_cmpuint (strlen (argv[k]), ==, 128 + strlen ("\u2026"));
+    }
+}
+
 /* ---- the top level and other instances are left alone */
 
 static char *
@@ -570,9 +797,23 @@ test_top_level_untouched (void)
       g_assert_cmpstr (after, ==, g_ptr_array_index (before, i));
     }
   g_assert_true (instances_of_gone (getpid ()));
+  /* Nor is the execve uprobe left behind. */
+  g_assert_true (uprobes_of_gone (getpid ()));
 }
 
 /* ---- stale instances */
+
+/* Appends (never truncates: that would remove every uprobe) a command. */
+static gboolean
+append_uprobe_events (const char *file, const char *command)
+{
+  int fd = open (file, O_WRONLY | O_APPEND);
+  if (fd < 0)
+    return FALSE;
+  gboolean ok = write (fd, command, strlen (command)) == (ssize_t) strlen (command);
+  close (fd);
+  return ok;
+}
 
 static void
 test_stale_instances (void)
@@ -599,6 +840,20 @@ test_stale_instances (void)
   g_assert_cmpint (mkdir (stale_ext, 0755), ==, 0);
   g_assert_cmpint (mkdir (alive, 0755), ==, 0);
   g_assert_cmpint (mkdir (foreign, 0755), ==, 0);
+  /* The same for uprobes (never enabled, so anywhere in a file will do):
+   * a dead forkscope's, a live pid's (pid 1) and someone else's. */
+  g_autofree char *uprobe_events = g_build_filename (dir, "uprobe_events", NULL);
+  gboolean with_uprobes = g_file_test (uprobe_events, G_FILE_TEST_EXISTS);
+  g_autofree char *stale_uprobe = g_strdup_printf ("%s%d/execve", FS_TRACEFS_UPROBE_GROUP_PREFIX,
+                                                   dead);
+  g_autofree char *alive_uprobe = g_strdup_printf ("%s1_7/execve", FS_TRACEFS_UPROBE_GROUP_PREFIX);
+  g_autofree char *foreign_uprobe = g_strdup_printf ("notforkscope_%d/execve", dead);
+  const char *const uprobes[] = { stale_uprobe, alive_uprobe, foreign_uprobe };
+  for (gsize i = 0; with_uprobes && i < G_N_ELEMENTS (uprobes); i++)
+    {
+      g_autofree char *define = g_strdup_printf ("p:%s /bin/true:0x0\n", uprobes[i]);
+      g_assert_true (append_uprobe_events (uprobe_events, define));
+    }
 
   g_autoptr (FsTrace) trace = record_command ("true", NULL);
 
@@ -608,6 +863,18 @@ test_stale_instances (void)
   g_assert_true (g_file_test (foreign, G_FILE_TEST_IS_DIR));
   g_assert_cmpint (rmdir (alive), ==, 0);
   g_assert_cmpint (rmdir (foreign), ==, 0);
+  if (with_uprobes)
+    {
+      g_assert_true (uprobes_of_gone (dead));
+      g_autofree char *defined = read_tracefs ("uprobe_events");
+      g_assert_nonnull (strstr (defined, alive_uprobe));
+      g_assert_nonnull (strstr (defined, foreign_uprobe));
+      for (gsize i = 1; i < G_N_ELEMENTS (uprobes); i++)
+        {
+          g_autofree char *remove = g_strdup_printf ("-:%s\n", uprobes[i]);
+          g_assert_true (append_uprobe_events (uprobe_events, remove));
+        }
+    }
 }
 
 /* ---- SIGTERM of the recorder */
@@ -792,13 +1059,18 @@ test_cli_sigkill (void)
   if (!cli_recording_start (&rec))
     return;
 
+  gboolean had_uprobe = uprobes_of_exist (rec.recorder);
+  g_assert_true (had_uprobe || !uprobes_expected ());
   g_assert_cmpint (kill (rec.recorder, SIGKILL), ==, 0);
   int status = -1;
   g_assert_cmpint (waitpid (rec.recorder, &status, 0), ==, rec.recorder);
   assert_recorded_tree_dies (&rec);
-  /* The dead recorder's instances are stale now: the next start removes them. */
-  fs_tracefs_remove_stale_instances ();
+  /* The dead recorder's instances and uprobe are stale now: the next
+   * recording removes them (in the background: poll). */
+  g_assert_true (!had_uprobe || uprobes_of_exist (rec.recorder));
+  g_autoptr (FsTrace) next = record_command ("true", NULL);
   g_assert_true (instances_of_gone (rec.recorder));
+  g_assert_true (uprobes_of_gone (rec.recorder));
   cli_recording_clear (&rec);
 }
 
@@ -812,6 +1084,7 @@ test_cli_crash (void)
   if (!cli_recording_start (&rec))
     return;
   g_assert_true (instances_of_exist (rec.recorder));
+  g_assert_true (uprobes_of_exist (rec.recorder) || !uprobes_expected ());
   g_assert_cmpint (kill (rec.recorder, SIGSEGV), ==, 0);
   int status = -1;
   g_assert_cmpint (waitpid (rec.recorder, &status, 0), ==, rec.recorder);
@@ -819,6 +1092,7 @@ test_cli_crash (void)
   g_assert_true ((WIFSIGNALED (status) && WTERMSIG (status) == SIGSEGV)
                  || (WIFEXITED (status) && WEXITSTATUS (status) != 0));
   g_assert_false (instances_of_exist (rec.recorder));
+  g_assert_false (uprobes_of_exist (rec.recorder));
   assert_recorded_tree_dies (&rec);
   cli_recording_clear (&rec);
 }
@@ -1076,6 +1350,9 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/tracefs/recorder-late-birth", test_recorder_late_birth);
   g_test_add_func ("/tracefs/fork-exec-signal", test_fork_exec_signal);
+  g_test_add_func ("/tracefs/exec-argv-short-lived", test_exec_argv_short_lived);
+  g_test_add_func ("/tracefs/exec-argv-long", test_exec_argv_long);
+  g_test_add_func ("/tracefs/exec-argv-thread", test_exec_argv_thread);
   g_test_add_func ("/tracefs/exit-statuses", test_exit_statuses);
   g_test_add_func ("/tracefs/sigwait-waitid-threads-group", test_sigwait_waitid_threads_group);
   g_test_add_func ("/tracefs/outside-sender", test_outside_sender);

@@ -37,8 +37,11 @@
  *   zombie children we know of (see handle_waitid_return).
  * - sigwaitinfo/sigtimedwait consume a signal without signal_deliver: the
  *   return value of sys_exit_rt_sigtimedwait is the signal (FS_ACTION_SIGWAIT).
- * - exec argv is not in sched_process_exec: /proc/PID/cmdline is read when the
- *   exec is handled, if the process still runs that image (best effort).
+ * - exec argv is not in sched_process_exec: a uprobe on the execve function
+ *   of our libc fetches it in the caller, before the exec (see "exec argv
+ *   from a uprobe"); without one (a static binary, another libc, no
+ *   uprobes), /proc/PID/cmdline is read when the exec is handled, if the
+ *   process still runs that image (best effort).
  * - A delivery carries no sender: it is paired with the oldest generation of
  *   that signal for that thread or process that the kernel queued.
  * - Syscall arguments and results inside a PID namespace are that
@@ -55,8 +58,10 @@
 #include "core/proc-files.h"
 #include "tracer/tracefs-tracer.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gnu/lib-names.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -95,6 +100,12 @@
 #define COPIER_BACKLOG_NS     (250 * G_GINT64_CONSTANT (1000000))
 #define YIELD_MIN_RECORDS     1000
 #define COPIER_PLACE_MIN_PAGES 4
+/* The execve uprobe fetches this many argv entries, each as this many
+ * 8-byte words (so strings of up to 127 characters are whole), plus the
+ * path and the pointers: about 2.3 KiB per exec, well under the 4 KiB a
+ * uprobe event may have (see "exec argv from a uprobe"). */
+#define ARGV_PROBE_ARGS       16
+#define ARGV_PROBE_WORDS      16
 
 /* enum trace_signal_result in include/trace/events/signal.h */
 enum {
@@ -341,6 +352,22 @@ typedef struct {
   gboolean         can_place;
 } Copier;
 
+/* The uprobe on libc's execve (see "exec argv from a uprobe"). */
+typedef struct {
+  char            *group;             /* forkscope_PID[_N]; NULL: none wanted */
+  char            *remove_command;    /* "-:group/execve\n" for uprobe_events */
+  char            *events_file;       /* .../uprobe_events */
+  gboolean         defined;           /* in uprobe_events: must be removed */
+  gboolean         usable;            /* defined and its format parsed */
+  char            *why_not;           /* why there is none (debug/timing output) */
+  GThread         *setup_thread;      /* defines it while the instances are made */
+  int              type;              /* its event id */
+  struct tep_format_field *path;
+  struct tep_format_field *pointers;  /* ARGV_PROBE_ARGS + 1 of them */
+  struct tep_format_field *args[ARGV_PROBE_ARGS];
+  GHashTable      *pending;           /* calling tid → GBytes: its newest call's record */
+} ArgvProbe;
+
 typedef struct {
   FsRecorder      *recorder;
   FsTracerOptions  options;
@@ -378,6 +405,7 @@ typedef struct {
   int              exec_pid_offset;   /* of its pid field; -1 unknown */
   GMutex           early_lock;
   GHashTable      *early_argv;        /* pid → EarlyArgv*, under early_lock */
+  ArgvProbe        argv_probe;
 
   GHashTable      *procs;             /* tgid → Proc* */
   GHashTable      *tasks;             /* tid → Task* */
@@ -413,6 +441,11 @@ static char   emergency_dirs[MAX_EMERGENCY_DIRS][PATH_MAX];
 static volatile sig_atomic_t emergency_dir_used[MAX_EMERGENCY_DIRS];
 static volatile int emergency_fds[MAX_EMERGENCY_FDS];
 static gsize  emergency_init;
+/* The uprobes to remove after the instances: the file and the command. */
+#define MAX_EMERGENCY_UPROBES 4
+static char   emergency_uprobe_file[PATH_MAX];
+static char   emergency_uprobe_commands[MAX_EMERGENCY_UPROBES][128];
+static volatile sig_atomic_t emergency_uprobe_used[MAX_EMERGENCY_UPROBES];
 
 static void
 emergency_setup (void)
@@ -474,6 +507,60 @@ emergency_remove_fd (int fd)
   g_mutex_unlock (&emergency_lock);
 }
 
+static void
+emergency_add_uprobe (const char *events_file, const char *remove_command)
+{
+  emergency_setup ();
+  g_mutex_lock (&emergency_lock);
+  g_strlcpy (emergency_uprobe_file, events_file, sizeof emergency_uprobe_file);
+  for (int i = 0; i < MAX_EMERGENCY_UPROBES; i++)
+    if (!emergency_uprobe_used[i])
+      {
+        g_strlcpy (emergency_uprobe_commands[i], remove_command,
+                   sizeof emergency_uprobe_commands[i]);
+        emergency_uprobe_used[i] = 1;
+        break;
+      }
+  g_mutex_unlock (&emergency_lock);
+}
+
+static void
+emergency_remove_uprobe (const char *remove_command)
+{
+  g_mutex_lock (&emergency_lock);
+  for (int i = 0; i < MAX_EMERGENCY_UPROBES; i++)
+    if (emergency_uprobe_used[i] && strcmp (emergency_uprobe_commands[i], remove_command) == 0)
+      emergency_uprobe_used[i] = 0;
+  g_mutex_unlock (&emergency_lock);
+}
+
+/* Async-signal-safe: removes a uprobe by writing its removal command to
+ * uprobe_events.  O_APPEND and never O_TRUNC: truncating the file would
+ * remove every uprobe of the system.  EBUSY while an instance still has it
+ * enabled (an instance being removed): retried for up to two seconds when
+ * patient.  Returns whether it is gone (ENOENT: it was already). */
+static gboolean
+uprobe_remove_raw (const char *events_file, const char *remove_command, gboolean patient)
+{
+  size_t len = strlen (remove_command);
+  for (int attempt = 0; attempt < (patient ? 200 : 1); attempt++)
+    {
+      int fd = open (events_file, O_WRONLY | O_APPEND | O_CLOEXEC);
+      if (fd < 0)
+        return FALSE;
+      ssize_t n = write (fd, remove_command, len);
+      int saved = errno;
+      close (fd);
+      if (n == (ssize_t) len || (n < 0 && saved == ENOENT))
+        return TRUE;
+      if (n >= 0 || saved != EBUSY)
+        return FALSE;
+      struct timespec pause_ts = { 0, 10 * 1000 * 1000 };
+      nanosleep (&pause_ts, NULL);
+    }
+  return FALSE;
+}
+
 void
 fs_tracefs_emergency_cleanup (void)
 {
@@ -496,6 +583,13 @@ fs_tracefs_emergency_cleanup (void)
       {
         emergency_dir_used[i] = 0;
         rmdir (emergency_dirs[i]);
+      }
+  /* After the instances: enabled in one, the uprobe is busy. */
+  for (int i = 0; i < MAX_EMERGENCY_UPROBES; i++)
+    if (emergency_uprobe_used[i])
+      {
+        emergency_uprobe_used[i] = 0;
+        uprobe_remove_raw (emergency_uprobe_file, emergency_uprobe_commands[i], FALSE);
       }
   errno = saved_errno;
 }
@@ -628,6 +722,87 @@ list_stale_instances (void)
   return (GStrv) g_ptr_array_free (stale, FALSE);
 }
 
+/* "forkscope_PID" or "forkscope_PID_N" → PID. */
+static gboolean
+parse_uprobe_group_pid (const char *group, pid_t *pid)
+{
+  char *end = NULL;
+  long v;
+
+  if (!g_str_has_prefix (group, FS_TRACEFS_UPROBE_GROUP_PREFIX))
+    return FALSE;
+  group += strlen (FS_TRACEFS_UPROBE_GROUP_PREFIX);
+  if (!g_ascii_isdigit (*group))
+    return FALSE;
+  errno = 0;
+  v = strtol (group, &end, 10);
+  if (errno != 0 || v <= 0 || v > G_MAXINT32 || (*end != '\0' && *end != '_'))
+    return FALSE;
+  *pid = (pid_t) v;
+  return TRUE;
+}
+
+static char *
+uprobe_events_file (void)
+{
+  const char *tracing = tracefs_is_mounted () ? tracefs_tracing_dir () : NULL;
+  return tracing != NULL ? g_build_filename (tracing, "uprobe_events", NULL) : NULL;
+}
+
+/* Our uprobes ("group/event"), of any forkscope, or only of dead ones.
+ * uprobe_events lists one per line: "p:GROUP/EVENT FILE:OFFSET ARGS…". */
+static GStrv
+list_uprobes (gboolean stale_only)
+{
+  g_autofree char *file = uprobe_events_file ();
+  g_autofree char *text = NULL;
+  GPtrArray *found = g_ptr_array_new ();
+
+  if (file != NULL && g_file_get_contents (file, &text, NULL, NULL))
+    {
+      g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+      for (char **l = lines; *l != NULL; l++)
+        {
+          const char *colon = strchr (*l, ':');
+          const char *space = strchr (*l, ' ');
+          if (colon == NULL || space == NULL || colon > space)
+            continue;
+          g_autofree char *name = g_strndup (colon + 1, (gsize) (space - colon - 1));
+          char *slash = strchr (name, '/');
+          pid_t pid;
+          if (slash == NULL)
+            continue;
+          *slash = '\0';
+          if (!parse_uprobe_group_pid (name, &pid))
+            continue;
+          /* EPERM from kill(pid, 0): the pid lives, as someone else. */
+          if (stale_only && !(kill (pid, 0) < 0 && errno == ESRCH))
+            continue;
+          *slash = '/';
+          g_ptr_array_add (found, g_steal_pointer (&name));
+        }
+    }
+  g_ptr_array_add (found, NULL);
+  return (GStrv) g_ptr_array_free (found, FALSE);
+}
+
+char **
+fs_tracefs_list_uprobes (void)
+{
+  return list_uprobes (FALSE);
+}
+
+/* The uprobe_events commands that remove the given uprobes. */
+static GStrv
+uprobe_remove_commands (const char *const *names)
+{
+  GPtrArray *commands = g_ptr_array_new ();
+  for (const char *const *n = names; *n != NULL; n++)
+    g_ptr_array_add (commands, g_strdup_printf ("-:%s\n", *n));
+  g_ptr_array_add (commands, NULL);
+  return (GStrv) g_ptr_array_free (commands, FALSE);
+}
+
 guint
 fs_tracefs_remove_stale_instances (void)
 {
@@ -643,10 +818,17 @@ fs_tracefs_remove_stale_instances (void)
         n_removed++;
       tracefs_instance_free (inst);
     }
+  /* The uprobes after the instances: enabled in one, a uprobe is busy. */
+  g_auto (GStrv) stale_uprobes = list_uprobes (TRUE);
+  g_auto (GStrv) commands = uprobe_remove_commands ((const char *const *) stale_uprobes);
+  g_autofree char *events_file = uprobe_events_file ();
+  for (char **c = commands; events_file != NULL && *c != NULL; c++)
+    uprobe_remove_raw (events_file, *c, TRUE);
   return n_removed;
 }
 
-static gboolean remove_instances_detached (const char *const *dirs);
+static gboolean remove_detached (const char *const *dirs, const char *uprobe_file,
+                                 const char *const *uprobe_commands);
 
 /* The stale instances go in the background too: removing one waits for the
  * kernel for tens of milliseconds (longer when a dead forkscope's own
@@ -655,14 +837,18 @@ static void
 remove_stale_instances_detached (void)
 {
   g_auto (GStrv) names = list_stale_instances ();
+  g_auto (GStrv) stale_uprobes = list_uprobes (TRUE);
+  g_auto (GStrv) commands = uprobe_remove_commands ((const char *const *) stale_uprobes);
+  g_autofree char *events_file = uprobe_events_file ();
   const char *root = tracefs_tracing_dir ();
   g_autoptr (GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
   for (char **n = names; root != NULL && *n != NULL; n++)
     g_ptr_array_add (dirs, g_build_filename (root, "instances", *n, NULL));
-  if (dirs->len == 0)
+  if (dirs->len == 0 && commands[0] == NULL)
     return;
   g_ptr_array_add (dirs, NULL);
-  if (!remove_instances_detached ((const char *const *) dirs->pdata))
+  if (!remove_detached ((const char *const *) dirs->pdata, events_file,
+                        (const char *const *) commands))
     fs_tracefs_remove_stale_instances ();
 }
 
@@ -1290,6 +1476,351 @@ handle_waitid_return (FsTracefsTracer *self, gint64 t, gint32 tid, Task *task)
     reap (self, t, tid, best);
 }
 
+/* ------------------------------------------- exec argv from a uprobe */
+
+/* sched_process_exec carries no argv, and a short-lived program's
+ * /proc/PID/cmdline is gone when its exec is handled.  A uprobe on the
+ * execve function of the libc we use fires in every program that maps the
+ * same file (uprobes are per inode; glibc's execvp, execl, posix_spawn and
+ * system all end there), in the caller and before the exec, and fetches
+ * the path, the argv pointers and the first bytes of each string.  Its
+ * definition is global, but it is enabled only in the main instance, so
+ * the pid filter keeps its records to our tree.  A call is matched to the
+ * next exec of its thread (old_pid of sched_process_exec); execvp tries the
+ * PATH entries in turn, so a newer call replaces an older one, and the
+ * path must be the exec's filename.
+ *
+ * Fixed-size words rather than the probe's string type: the kernel gathers
+ * a uprobe event in one page, and strings that do not fit there are cut
+ * with a kernel warning (WARN_ON_ONCE in prepare_uprobe_buffer) into an
+ * event too large for the ring buffer.  A long command line must not do
+ * that.  Words read past a string's end are ignored (it ends at its NUL),
+ * and a word past the end of a mapping reads as zeros (copy_from_user
+ * zero-fills what faulted).  An argument of 128 bytes or more, or argv
+ * beyond ARGV_PROBE_ARGS entries, is completed from /proc when the process
+ * still runs that image, and marked with "…" otherwise. */
+
+#define ARGV_PROBE_BYTES (ARGV_PROBE_WORDS * 8)
+#define ARGV_CUT_MARK    "\u2026"
+
+/* The file and file offset of the execve of our libc, from the address it
+ * has in our process and the mapping that holds it. */
+static gboolean
+argv_probe_locate (char **file, guint64 *offset, char **why)
+{
+  void *libc = dlopen (LIBC_SO, RTLD_LAZY | RTLD_NOLOAD);
+  void *execve_fn = libc != NULL ? dlsym (libc, "execve") : NULL;
+  g_autofree char *maps = NULL;
+
+  if (libc != NULL)
+    dlclose (libc);
+  if (execve_fn == NULL)
+    {
+      *why = g_strdup_printf ("no execve in %s", LIBC_SO);
+      return FALSE;
+    }
+  if (!g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL))
+    {
+      *why = g_strdup ("cannot read /proc/self/maps");
+      return FALSE;
+    }
+  /* Valgrind runs code it translates from the bytes in memory, so the
+   * breakpoint would kill our launched child with SIGTRAP in its execve. */
+  if (strstr (maps, "/vgpreload_") != NULL)
+    {
+      *why = g_strdup ("forkscope runs under valgrind, which turns a uprobe into SIGTRAP");
+      return FALSE;
+    }
+  guint64 addr = (guint64) (guintptr) execve_fn;
+  g_auto (GStrv) lines = g_strsplit (maps, "\n", -1);
+  for (char **l = lines; *l != NULL; l++)
+    {
+      unsigned long long start, end, map_offset;
+      int path_at = 0;
+      if (sscanf (*l, "%llx-%llx %*s %llx %*s %*s %n", &start, &end, &map_offset, &path_at) < 3
+          || addr < start || addr >= end)
+        continue;
+      const char *path = *l + path_at;
+      /* uprobe_events splits its commands at white space; a deleted file
+       * (libc upgraded under us) is not what new programs map. */
+      if (path_at == 0 || path[0] != '/' || strpbrk (path, " \t") != NULL)
+        {
+          *why = g_strdup_printf ("execve is in \"%s\", not in a file that can be probed", path);
+          return FALSE;
+        }
+      *file = g_strdup (path);
+      *offset = addr - start + map_offset;
+      return TRUE;
+    }
+  *why = g_strdup ("execve is in no mapping of /proc/self/maps");
+  return FALSE;
+}
+
+static char *
+argv_probe_command (const char *group, const char *file, guint64 offset)
+{
+#if defined(__x86_64__)
+  const char *path_reg = "%di", *argv_reg = "%si";
+#elif defined(__aarch64__)
+  const char *path_reg = "%x0", *argv_reg = "%x1";
+#else
+  const char *path_reg = NULL, *argv_reg = NULL;
+#endif
+  if (path_reg == NULL)
+    return NULL;
+  GString *cmd = g_string_new (NULL);
+  g_string_append_printf (cmd, "p:%s/execve %s:0x%" G_GINT64_MODIFIER "x", group, file, offset);
+  g_string_append_printf (cmd, " path=+0(%s):u64[%d]", path_reg, ARGV_PROBE_WORDS);
+  g_string_append_printf (cmd, " argp=+0(%s):u64[%d]", argv_reg, ARGV_PROBE_ARGS + 1);
+  for (int k = 0; k < ARGV_PROBE_ARGS; k++)
+    g_string_append_printf (cmd, " a%d=+0(+%d(%s)):u64[%d]", k, k * 8, argv_reg,
+                            ARGV_PROBE_WORDS);
+  g_string_append_c (cmd, '\n');
+  return g_string_free (cmd, FALSE);
+}
+
+/* Writes a uprobe_events command (appending: see uprobe_remove_raw). */
+static gboolean
+uprobe_events_write (const char *events_file, const char *command, int *error_number)
+{
+  int fd = open (events_file, O_WRONLY | O_APPEND | O_CLOEXEC);
+  gsize len = strlen (command);
+  ssize_t n = fd >= 0 ? write (fd, command, len) : -1;
+  *error_number = errno;
+  if (fd >= 0)
+    close (fd);
+  return n == (ssize_t) len;
+}
+
+static gboolean
+argv_probe_find_fields (FsTracefsTracer *self, struct tep_event *ev)
+{
+  ArgvProbe *ap = &self->argv_probe;
+  ap->path = tep_find_field (ev, "path");
+  ap->pointers = tep_find_field (ev, "argp");
+  if (ap->path == NULL || ap->path->size != ARGV_PROBE_BYTES || ap->pointers == NULL
+      || ap->pointers->size != (ARGV_PROBE_ARGS + 1) * 8)
+    return FALSE;
+  for (int k = 0; k < ARGV_PROBE_ARGS; k++)
+    {
+      char name[8];
+      g_snprintf (name, sizeof name, "a%d", k);
+      ap->args[k] = tep_find_field (ev, name);
+      if (ap->args[k] == NULL || ap->args[k]->size != ARGV_PROBE_BYTES)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Defines the uprobe and learns its format.  Runs while the instances are
+ * being made; on any failure the recording goes on without it (why_not). */
+static gpointer
+argv_probe_setup (gpointer data)
+{
+  FsTracefsTracer *self = data;
+  ArgvProbe *ap = &self->argv_probe;
+  gint64 t0 = fs_recorder_now ();
+  g_autofree char *file = NULL;
+  guint64 offset = 0;
+  int err = 0;
+
+  if (!argv_probe_locate (&file, &offset, &ap->why_not))
+    return NULL;
+  g_autofree char *command = argv_probe_command (ap->group, file, offset);
+  ap->events_file = uprobe_events_file ();
+  if (command == NULL || ap->events_file == NULL)
+    {
+      ap->why_not = g_strdup (command == NULL ? "no uprobe argument registers for this CPU"
+                                              : "tracefs is not mounted");
+      return NULL;
+    }
+  /* Known to the crash handler before it exists: removing a uprobe that
+   * does not exist is harmless. */
+  emergency_add_uprobe (ap->events_file, ap->remove_command);
+  gboolean ok = uprobe_events_write (ap->events_file, command, &err);
+  if (!ok && err == EEXIST)
+    {
+      /* Named after our pid, so left by a dead forkscope that had it. */
+      uprobe_remove_raw (ap->events_file, ap->remove_command, FALSE);
+      ok = uprobe_events_write (ap->events_file, command, &err);
+    }
+  if (!ok)
+    {
+      emergency_remove_uprobe (ap->remove_command);
+      ap->why_not = g_strdup_printf ("cannot define the uprobe %s/execve on %s:0x%" G_GINT64_MODIFIER
+                                     "x: %s", ap->group, file, offset, g_strerror (err));
+      return NULL;
+    }
+  ap->defined = TRUE;
+  report_timing ("uprobe: defined", t0);
+
+  int len = 0;
+  g_autofree char *fmt = tracefs_event_file_read (NULL, ap->group, "execve", "format", &len);
+  struct tep_event *ev = NULL;
+  if (fmt != NULL && len > 0 && tep_parse_event (self->tep, fmt, (unsigned long) len, ap->group) == 0)
+    ev = tep_find_event_by_name (self->tep, ap->group, "execve");
+  if (ev == NULL || !argv_probe_find_fields (self, ev))
+    {
+      ap->why_not = g_strdup_printf ("the format of %s/execve is not as defined", ap->group);
+      return NULL;
+    }
+  ap->type = ev->id;
+  ap->usable = TRUE;
+  report_timing ("uprobe: format", t0);
+  return NULL;
+}
+
+static void
+argv_probe_start (FsTracefsTracer *self, guint recording)
+{
+  ArgvProbe *ap = &self->argv_probe;
+  /* FS_TRACEFS_NO_UPROBE=1: the old way (for tests and comparisons). */
+  if (g_getenv ("FS_TRACEFS_NO_UPROBE") != NULL)
+    {
+      ap->why_not = g_strdup ("FS_TRACEFS_NO_UPROBE is set");
+      return;
+    }
+  ap->group = recording == 0 ? g_strdup_printf ("%s%d", FS_TRACEFS_UPROBE_GROUP_PREFIX, getpid ())
+                             : g_strdup_printf ("%s%d_%u", FS_TRACEFS_UPROBE_GROUP_PREFIX,
+                                                getpid (), recording);
+  ap->remove_command = g_strdup_printf ("-:%s/execve\n", ap->group);
+  ap->setup_thread = g_thread_new ("fs-tracefs-uprobe", argv_probe_setup, self);
+}
+
+static void
+argv_probe_join (FsTracefsTracer *self)
+{
+  ArgvProbe *ap = &self->argv_probe;
+  if (ap->setup_thread == NULL)
+    return;
+  g_thread_join (g_steal_pointer (&ap->setup_thread));
+  if (ap->why_not != NULL && (self->debug || g_getenv ("FS_TRACEFS_TIMING") != NULL))
+    g_printerr ("tracefs: no exec argv uprobe (%s): argv is read from /proc\n", ap->why_not);
+}
+
+/* Removes the uprobe now (our instances must be gone). */
+static void
+argv_probe_remove (FsTracefsTracer *self)
+{
+  ArgvProbe *ap = &self->argv_probe;
+  argv_probe_join (self);
+  if (ap->defined)
+    {
+      uprobe_remove_raw (ap->events_file, ap->remove_command, TRUE);
+      emergency_remove_uprobe (ap->remove_command);
+      ap->defined = FALSE;
+    }
+}
+
+static void
+argv_probe_clear (ArgvProbe *ap)
+{
+  g_clear_pointer (&ap->group, g_free);
+  g_clear_pointer (&ap->remove_command, g_free);
+  g_clear_pointer (&ap->events_file, g_free);
+  g_clear_pointer (&ap->why_not, g_free);
+  g_clear_pointer (&ap->pending, g_hash_table_unref);
+}
+
+/* A probed execve call: kept until its thread's next exec (or exit). */
+static void
+argv_probe_note (FsTracefsTracer *self, gint32 tid, const void *data, int size)
+{
+  if (tgid_of (self, tid) == 0 || size <= 0)
+    return;
+  g_hash_table_replace (self->argv_probe.pending, GINT_TO_POINTER (tid),
+                        g_bytes_new (data, (gsize) size));
+}
+
+/* The string in a fetched field; *cut when it has no NUL there. */
+static char *
+argv_probe_string (const guint8 *words, gboolean *cut)
+{
+  gsize n = strnlen ((const char *) words, ARGV_PROBE_BYTES);
+  *cut = n == ARGV_PROBE_BYTES;
+  return g_strndup ((const char *) words, n);
+}
+
+/* The argv of a probed call whose path is filename; NULL when the record is
+ * not for this exec (say an execve that failed, then a raw execveat).
+ * cut_args has bit k set when argument k was cut; *more when argv goes on
+ * beyond what was fetched. */
+static GStrv
+argv_probe_decode (FsTracefsTracer *self, GBytes *record, const char *filename,
+                   guint32 *cut_args, gboolean *more)
+{
+  ArgvProbe *ap = &self->argv_probe;
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (record, &size);
+  gboolean cut = FALSE;
+
+  *cut_args = 0;
+  *more = FALSE;
+  if ((gsize) ap->pointers->offset + (gsize) ap->pointers->size > size
+      || (gsize) ap->path->offset + ARGV_PROBE_BYTES > size)
+    return NULL;
+  for (int k = 0; k < ARGV_PROBE_ARGS; k++)
+    if ((gsize) ap->args[k]->offset + ARGV_PROBE_BYTES > size)
+      return NULL;
+  g_autofree char *path = argv_probe_string (data + ap->path->offset, &cut);
+  if (cut ? !g_str_has_prefix (filename, path) : strcmp (filename, path) != 0)
+    return NULL;
+
+  guint64 pointers[ARGV_PROBE_ARGS + 1];
+  memcpy (pointers, data + ap->pointers->offset, sizeof pointers);
+  int n = 0;
+  while (n < ARGV_PROBE_ARGS + 1 && pointers[n] != 0)
+    n++;
+  if (n > ARGV_PROBE_ARGS)
+    {
+      n = ARGV_PROBE_ARGS;
+      *more = TRUE;
+    }
+  GStrv argv = g_new0 (char *, n + 1);
+  for (int k = 0; k < n; k++)
+    {
+      argv[k] = argv_probe_string (data + ap->args[k]->offset, &cut);
+      if (cut)
+        *cut_args |= 1u << k;
+    }
+  return argv;
+}
+
+/* Whether a cmdline read from /proc is the whole of what the probe cut. */
+static gboolean
+argv_completes (const char *const *whole, const char *const *probed, guint32 cut_args,
+                gboolean more)
+{
+  guint n_whole = g_strv_length ((char **) whole), n_probed = g_strv_length ((char **) probed);
+  if (more ? n_whole <= n_probed : n_whole != n_probed)
+    return FALSE;
+  for (guint k = 0; k < n_probed; k++)
+    if ((cut_args & (1u << k)) ? !g_str_has_prefix (whole[k], probed[k])
+                               : strcmp (whole[k], probed[k]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* Marks what the probe cut, for a trace that could not complete it. */
+static void
+argv_mark_cut (GStrv *argv, guint32 cut_args, gboolean more)
+{
+  guint n = g_strv_length (*argv);
+  for (guint k = 0; k < n; k++)
+    if (cut_args & (1u << k))
+      {
+        char *marked = g_strconcat ((*argv)[k], ARGV_CUT_MARK, NULL);
+        g_free ((*argv)[k]);
+        (*argv)[k] = marked;
+      }
+  if (more)
+    {
+      *argv = g_renew (char *, *argv, n + 2);
+      (*argv)[n] = g_strdup (ARGV_CUT_MARK);
+      (*argv)[n + 1] = NULL;
+    }
+}
+
 /* -------------------------------------------------------- event handlers */
 
 static void
@@ -1344,7 +1875,12 @@ handle_exec (FsTracefsTracer *self, gint64 t, gint32 tid, void *data, int size,
   gint32 old_pid = (gint32) field_num (self, EV_EXEC, F_EXEC_OLD_PID, data);
   char filename[PATH_MAX];
   Proc *p = proc_get (self, pid);
+  g_autoptr (GBytes) probed_call = NULL;
 
+  /* The calling thread's last execve call is for this exec, or for none. */
+  if (self->argv_probe.pending != NULL)
+    g_hash_table_steal_extended (self->argv_probe.pending, GINT_TO_POINTER (old_pid), NULL,
+                                 (gpointer *) &probed_call);
   field_str (self, EV_EXEC, F_EXEC_FILENAME, data, size, filename, sizeof filename);
   if (p == NULL)
     return;
@@ -1353,8 +1889,15 @@ handle_exec (FsTracefsTracer *self, gint64 t, gint32 tid, void *data, int size,
   /* A new image: an earlier exit_group by a zapped thread no longer counts. */
   p->cause = CAUSE_NONE;
 
-  /* The argv read when the page with this exec was copied; else, if no
-   * later exec of the pid is known, what /proc has now (best effort). */
+  /* The argv the uprobe fetched; where it is cut or missing, the argv read
+   * when the page with this exec was copied; else, if no later exec of the
+   * pid is known, what /proc has now (best effort). */
+  guint32 cut_args = 0;
+  gboolean more_args = FALSE;
+  g_auto (GStrv) probed = probed_call != NULL
+                          ? argv_probe_decode (self, probed_call, filename, &cut_args, &more_args)
+                          : NULL;
+  gboolean probed_whole = probed != NULL && cut_args == 0 && !more_args;
   g_auto (GStrv) argv = NULL;
   g_autofree char *cmdline = NULL;
   gsize len = 0;
@@ -1373,7 +1916,7 @@ handle_exec (FsTracefsTracer *self, gint64 t, gint32 tid, void *data, int size,
       g_hash_table_remove (self->early_argv, GINT_TO_POINTER (pid));
     }
   g_mutex_unlock (&self->early_lock);
-  if (cmdline == NULL && !later_exec)
+  if (cmdline == NULL && !later_exec && !probed_whole)
     {
       char path[64];
       g_snprintf (path, sizeof path, "/proc/%d/cmdline", pid);
@@ -1393,6 +1936,26 @@ handle_exec (FsTracefsTracer *self, gint64 t, gint32 tid, void *data, int size,
       g_ptr_array_add (a, NULL);
       argv = (GStrv) g_ptr_array_free (a, FALSE);
     }
+  const char *source = argv != NULL ? "proc" : "none";
+  if (probed_whole)
+    {
+      g_strfreev (argv);
+      argv = g_steal_pointer (&probed);
+      source = "uprobe";
+    }
+  else if (probed != NULL
+           && !(argv != NULL && argv_completes ((const char *const *) argv,
+                                               (const char *const *) probed, cut_args, more_args)))
+    {
+      g_strfreev (argv);
+      argv = g_steal_pointer (&probed);
+      argv_mark_cut (&argv, cut_args, more_args);
+      source = "uprobe, cut";
+    }
+  else if (probed != NULL)
+    source = "uprobe, completed from proc";
+  if (G_UNLIKELY (self->debug))
+    g_printerr ("tracefs: exec of %d: argv from %s\n", pid, source);
   fs_recorder_exec (self->recorder, t, pid, filename, (const char *const *) argv);
   if (p->exec_comm[0] != '\0')
     {
@@ -1409,6 +1972,8 @@ handle_exit (FsTracefsTracer *self, gint64 t, void *data)
   gint32 tgid = tgid_of (self, tid);
   Proc *p = tgid != 0 ? proc_get (self, tgid) : NULL;
 
+  if (self->argv_probe.pending != NULL)
+    g_hash_table_remove (self->argv_probe.pending, GINT_TO_POINTER (tid));
   if (p == NULL || !group_dead)
     return;
   handle_process_exit (self, t, p);
@@ -1776,11 +2341,17 @@ handle_record (FsTracefsTracer *self, const RawRecord *r, void *data, gboolean l
 
   if (G_UNLIKELY (self->debug))
     g_printerr ("tracefs: %" G_GINT64_FORMAT " cpu%d %s tid %d %s\n", t, r->cpu, (r->flags & RAW_EXT) ? "ext" : "main", tid,
-                kind >= 0 ? event_specs[kind].name : "?");
+                kind >= 0 ? event_specs[kind].name
+                          : type == self->argv_probe.type ? "execve uprobe" : "?");
   if (r->flags & RAW_EXT)
     {
       if (kind == EV_GENERATE)
         handle_generate (self, t, tid, TRUE, data, r->size);
+      return;
+    }
+  if (kind < 0 && self->argv_probe.usable && type == self->argv_probe.type)
+    {
+      argv_probe_note (self, tid, data, r->size);
       return;
     }
   if (kind != EV_GENERATE && kind != EV_SYS_KILL_RET && kind != EV_SYS_KILL)
@@ -1918,12 +2489,15 @@ instance_clear (Instance *in)
 /* Removing an instance waits for the kernel for tens of milliseconds (the
  * pid filter's scheduler probes are unregistered, RCU grace periods pass),
  * and nothing of the recording depends on it any more: a detached helper
- * process removes both instances while forkscope goes on writing its trace
- * and exits.  It is not our child (double fork), so nothing waits for it;
- * if it were killed, the next start removes the instances as stale (they
- * are named after our pid).  Returns FALSE when it could not be started. */
+ * process removes both instances, then the uprobes (uprobe_commands, written
+ * to uprobe_file; a uprobe is busy while an instance has it enabled), while
+ * forkscope goes on writing its trace and exits.  It is not our child
+ * (double fork), so nothing waits for it; if it were killed, the next start
+ * removes what it left as stale (all is named after our pid).  Returns
+ * FALSE when it could not be started. */
 static gboolean
-remove_instances_detached (const char *const *dirs)
+remove_detached (const char *const *dirs, const char *uprobe_file,
+                 const char *const *uprobe_commands)
 {
   /* vfork: the middle process runs at once on our CPU while we wait, instead
    * of queueing behind the machine's load; it only forks the real helper
@@ -1948,6 +2522,9 @@ remove_instances_detached (const char *const *dirs)
               nanosleep (&pause_ts, NULL);
             }
         }
+      for (int i = 0; uprobe_file != NULL && uprobe_commands != NULL && uprobe_commands[i] != NULL;
+           i++)
+        uprobe_remove_raw (uprobe_file, uprobe_commands[i], TRUE);
       _exit (0);
     }
   int status;
@@ -2201,6 +2778,25 @@ setup_main_instance (gpointer data)
   if (!write_file (in, "set_event", events, &job->error))
     return NULL;
   report_timing ("main: set_event", t0);
+  /* The uprobe in this instance only, after the pid filter; a recording
+   * without it still works (argv from /proc). */
+  argv_probe_join (self);
+  report_timing ("main: uprobe defined", t0);
+  ArgvProbe *ap = &self->argv_probe;
+  if (ap->usable)
+    {
+      g_autoptr (GError) enable_error = NULL;
+      g_autofree char *enable = g_strdup_printf ("events/%s/execve/enable", ap->group);
+      if (!write_file (in, enable, "1", &enable_error))
+        {
+          ap->usable = FALSE;
+          ap->why_not = g_strdup (enable_error->message);
+          if (self->debug || g_getenv ("FS_TRACEFS_TIMING") != NULL)
+            g_printerr ("tracefs: no exec argv uprobe (%s): argv is read from /proc\n",
+                        ap->why_not);
+        }
+      report_timing ("main: uprobe enabled", t0);
+    }
   return NULL;
 }
 
@@ -2269,6 +2865,7 @@ instances_setup (FsTracefsTracer *self, const char *pids, GError **error)
   remove_stale_instances_detached ();
 
   self->instances_up = TRUE;  /* from now on, free() removes what exists */
+  argv_probe_start (self, n);
 
   /* Each step waits for the kernel (milliseconds: RCU grace periods, probe
    * registration): set the two instances up in parallel. */
@@ -2276,6 +2873,7 @@ instances_setup (FsTracefsTracer *self, const char *pids, GError **error)
   GThread *ext_thread = g_thread_new ("fs-tracefs-setup", setup_ext_instance, &ext_job);
   setup_main_instance (&main_job);
   g_thread_join (ext_thread);
+  argv_probe_join (self);   /* when the main instance failed before it */
   if (main_job.error != NULL)
     {
       g_propagate_error (error, main_job.error);
@@ -2837,6 +3435,9 @@ tracefs_create (FsRecorder *recorder, const FsTracerOptions *options, GError **e
   g_cond_init (&self->copier.copied);
   g_mutex_init (&self->early_lock);
   self->early_argv = g_hash_table_new_full (NULL, NULL, NULL, early_argv_free);
+  self->argv_probe.pending = g_hash_table_new_full (NULL, NULL, NULL,
+                                                    (GDestroyNotify) g_bytes_unref);
+  self->argv_probe.type = -1;
   self->exec_pid_offset = -1;
   self->procs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
@@ -3364,10 +3965,19 @@ tracefs_run (gpointer data, int *root_status, GError **error)
         dirs[n_dirs++] = ext_dir;
       if (main_dir != NULL)
         dirs[n_dirs++] = main_dir;
-      if (!remove_instances_detached (dirs))
+      ArgvProbe *ap = &self->argv_probe;
+      const char *uprobe_commands[2] = { ap->defined ? ap->remove_command : NULL, NULL };
+      if (remove_detached (dirs, ap->events_file, uprobe_commands))
+        {
+          if (ap->defined)
+            emergency_remove_uprobe (ap->remove_command);
+          ap->defined = FALSE;
+        }
+      else
         {
           rmdir (ext_dir);
           rmdir (main_dir);
+          argv_probe_remove (self);
         }
       self->instances_up = FALSE;
     }
@@ -3404,6 +4014,8 @@ tracefs_free (gpointer data)
       instance_clear (&self->ext);
       instance_clear (&self->main);
     }
+  argv_probe_remove (self);   /* after the instances: enabled, it is busy */
+  argv_probe_clear (&self->argv_probe);
   if (self->launched && !self->root_reaped)
     {
       int status;
