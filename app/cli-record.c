@@ -114,6 +114,7 @@ fs_cli_record (int argc, char **argv)
   g_autofree char *output = NULL;
   g_autofree char *tracer_name = NULL;
   gboolean quiet = FALSE;
+  gboolean no_exec_uprobe = FALSE;
   gint64 buffer_kb = 0;
   gint attach_pid = 0;
   int exit_code = FS_CLI_EXIT_OK;
@@ -129,6 +130,9 @@ fs_cli_record (int argc, char **argv)
       "No status line and no summary", NULL },
     { "buffer-size", 0, 0, G_OPTION_ARG_INT64, &buffer_kb,
       "tracefs per-CPU buffer size", "KB" },
+    { "no-exec-uprobe", 0, 0, G_OPTION_ARG_NONE, &no_exec_uprobe,
+      "tracefs: no uprobe on libc's execve (exec argv from /proc only; programs run "
+      "under valgrind or QEMU user mode meanwhile would take it for SIGTRAP)", NULL },
     { NULL }
   };
 
@@ -213,7 +217,8 @@ fs_cli_record (int argc, char **argv)
   if (!quiet && isatty (STDERR_FILENO))
     fs_recorder_set_consumer (recorder, status_line_update, &status_line);
 
-  FsTracerOptions options = { .buffer_size_kb = (guint64) buffer_kb, .quiet = quiet };
+  FsTracerOptions options = { .buffer_size_kb = (guint64) buffer_kb, .quiet = quiet,
+                              .no_exec_uprobe = no_exec_uprobe };
   g_autoptr (FsTracer) tracer = fs_tracer_new (kind, recorder, &options, &error);
   if (tracer == NULL)
     {

@@ -28,6 +28,8 @@ need_root (void)
   return TRUE;
 }
 
+static gboolean record_no_exec_uprobe;  /* FsTracerOptions.no_exec_uprobe for record_full() */
+
 /* Records argv (or child_main) with the tracefs tracer; returns the finished
  * trace and the root's wait status. */
 static FsTrace *
@@ -37,7 +39,7 @@ record_full (char **argv, FsChildMain child_main, gpointer child_data, int *root
   g_autoptr (GError) error = NULL;
   FsTrace *trace = fs_trace_new ();
   FsRecorder *rec = fs_recorder_new (trace, fs_recorder_now ());
-  FsTracerOptions options = { .quiet = TRUE };
+  FsTracerOptions options = { .quiet = TRUE, .no_exec_uprobe = record_no_exec_uprobe };
   FsTracer *tracer = fs_tracer_new (FS_TRACER_TRACEFS, rec, &options, &error);
   g_assert_no_error (error);
   g_assert_nonnull (tracer);
@@ -750,6 +752,41 @@ test_exec_argv_long (void)
     }
 }
 
+/* --no-exec-uprobe: no uprobe is defined while recording (and one is
+ * without it: the same check must be able to see it). */
+static gint uprobe_seen_while_running;
+
+static void
+note_uprobe_while_running (GPid root)
+{
+  (void) root;
+  for (int i = 0; i < 100 && !our_instances_exist (); i++)
+    g_usleep (5 * 1000);
+  g_usleep (100 * 1000);  /* the uprobe is defined in a thread during set-up */
+  g_atomic_int_set (&uprobe_seen_while_running, uprobes_of_exist (getpid ()));
+}
+
+static void
+test_no_exec_uprobe_option (void)
+{
+  if (!need_root ())
+    return;
+  if (g_getenv ("FS_TRACEFS_NO_UPROBE") != NULL || under_valgrind ())
+    {
+      g_test_skip ("no uprobe is defined here anyway");
+      return;
+    }
+  char *argv[] = { (char *) "/bin/sh", (char *) "-c", (char *) "sleep 0.4", NULL };
+  for (int off = 0; off <= 1; off++)
+    {
+      record_no_exec_uprobe = off;
+      g_atomic_int_set (&uprobe_seen_while_running, -1);
+      g_autoptr (FsTrace) trace = record_full (argv, NULL, NULL, NULL, note_uprobe_while_running);
+      record_no_exec_uprobe = FALSE;
+      g_assert_cmpint (g_atomic_int_get (&uprobe_seen_while_running), ==, off ? 0 : 1);
+    }
+}
+
 /* ---- the top level and other instances are left alone */
 
 static char *
@@ -1351,6 +1388,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tracefs/recorder-late-birth", test_recorder_late_birth);
   g_test_add_func ("/tracefs/fork-exec-signal", test_fork_exec_signal);
   g_test_add_func ("/tracefs/exec-argv-short-lived", test_exec_argv_short_lived);
+  g_test_add_func ("/tracefs/no-exec-uprobe-option", test_no_exec_uprobe_option);
   g_test_add_func ("/tracefs/exec-argv-long", test_exec_argv_long);
   g_test_add_func ("/tracefs/exec-argv-thread", test_exec_argv_thread);
   g_test_add_func ("/tracefs/exit-statuses", test_exit_statuses);

@@ -1674,7 +1674,12 @@ static void
 argv_probe_start (FsTracefsTracer *self, guint recording)
 {
   ArgvProbe *ap = &self->argv_probe;
-  /* FS_TRACEFS_NO_UPROBE=1: the old way (for tests and comparisons). */
+  if (self->options.no_exec_uprobe)
+    {
+      ap->why_not = g_strdup ("--no-exec-uprobe");
+      return;
+    }
+  /* FS_TRACEFS_NO_UPROBE=1: the same, for tests and comparisons. */
   if (g_getenv ("FS_TRACEFS_NO_UPROBE") != NULL)
     {
       ap->why_not = g_strdup ("FS_TRACEFS_NO_UPROBE is set");

@@ -35,6 +35,9 @@ typedef struct {
 typedef struct {
   guint64 buffer_size_kb;     /* tracefs per-CPU buffer; 0: default */
   gboolean quiet;
+  /* tracefs: no execve uprobe (exec argv from /proc only, which can miss
+   * short-lived programs); see docs/tracers.md, "exec argv from a uprobe". */
+  gboolean no_exec_uprobe;
 } FsTracerOptions;
 
 const char   *fs_tracer_kind_name   (FsTracerKind kind);
