@@ -3,7 +3,7 @@
  * Every tracee is PTRACE_SEIZEd with fork/vfork/clone/exec/exit/seccomp
  * events.  A launched tree runs under a seccomp-bpf filter that returns
  * SECCOMP_RET_TRACE only for the calls whose arguments or results we need
- * (signal sends, waits, sigtimedwait, prctl(PR_SET_NAME)), so every other
+ * (signal sends, waits, sigtimedwait, signalfd, prctl(PR_SET_NAME)), so every other
  * syscall runs without a stop, as `strace --seccomp-bpf` does.  Attached
  * processes carry no filter (we cannot install one in them), so they and
  * their descendants are stepped from syscall to syscall with PTRACE_SYSCALL.
@@ -18,6 +18,10 @@
  *   sigtimedwait     2 (entry for the siginfo pointer, exit for the signal)
  *   prctl rename     1 (entry)
  *   group stop       1 per thread (then PTRACE_LISTEN), continue 1 per thread
+ *   signalfd         2 per call of any kind, once the process made one: reads
+ *                    of a signalfd cannot be told apart in the filter, so
+ *                    such a process is followed with syscall stops (see
+ *                    begin_signalfd_reads)
  *
  * Inside a PID namespace the numbers a tracee passes and gets are that
  * namespace's: once the tree makes one (unshare/clone with CLONE_NEWPID,
