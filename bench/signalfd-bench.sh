@@ -7,7 +7,9 @@
 # An ordinary program (N one-byte reads of /dev/zero) must cost the same as
 # before: its calls are not in the seccomp filter.  A program that holds a
 # signalfd is followed with syscall stops (two per call), which is the price
-# of seeing the signals it reads.  Prints, per workload and configuration,
+# of seeing the signals it reads.  As root, the tracefs backend too: the read
+# tracepoints are enabled (filtered in the kernel) only in a tree that made
+# a signalfd.  Prints, per workload and configuration,
 # the median of the workload's own per-read time (µs) over REPS runs; the
 # configurations are interleaved so that background load hits them alike.
 set -euo pipefail
@@ -28,7 +30,9 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 configs=(untraced ptrace)
-[ -n "${BASE_CLI:-}" ] && configs+=(ptrace-base)
+if [ -n "${BASE_CLI:-}" ]; then configs+=(ptrace-base); fi
+if [ "$(id -u)" = 0 ]; then configs+=(tracefs); fi
+if [ "$(id -u)" = 0 ] && [ -n "${BASE_CLI:-}" ]; then configs+=(tracefs-base); fi
 
 run () {   # config workload → per_op_us
   local out
@@ -36,6 +40,8 @@ run () {   # config workload → per_op_us
     untraced)    out=$("$WORKLOAD" "$2" "$READS") ;;
     ptrace)      out=$("$CLI" record --tracer ptrace -q -o "$TMP/t.fstrace" -- "$WORKLOAD" "$2" "$READS") ;;
     ptrace-base) out=$("$BASE_CLI" record --tracer ptrace -q -o "$TMP/t.fstrace" -- "$WORKLOAD" "$2" "$READS") ;;
+    tracefs)     out=$("$CLI" record --tracer tracefs -q -o "$TMP/t.fstrace" -- "$WORKLOAD" "$2" "$READS") ;;
+    tracefs-base) out=$("$BASE_CLI" record --tracer tracefs -q -o "$TMP/t.fstrace" -- "$WORKLOAD" "$2" "$READS") ;;
   esac
   sed -n 's/.*per_op_us=\([0-9.]*\).*/\1/p' <<<"$out"
 }

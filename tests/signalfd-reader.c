@@ -12,7 +12,11 @@
  * The second read waits until both are pending, so one call returns two
  * records (the kernel dequeues the lower number first).  Every record's
  * ssi_pid must be the child.  Exit status 0 when the program saw what it
- * expected, else 1 with a message; the trace is checked by the tests. */
+ * expected, else 1 with a message; the trace is checked by the tests.
+ *
+ *   signalfd-reader [SETTLE_MS]   waits SETTLE_MS after making the signalfd
+ *                                 (the tracefs backend sees its reads only
+ *                                 once it has handled its creation) */
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,8 +51,9 @@ child_main (int go_fd, int sent_fd)
 }
 
 int
-main (void)
+main (int argc, char **argv)
 {
+  int settle_ms = argc > 1 ? atoi (argv[1]) : 0;
   sigset_t mask;
   sigemptyset (&mask);
   sigaddset (&mask, SIGUSR1);
@@ -58,6 +63,8 @@ main (void)
   int sfd = signalfd (-1, &mask, SFD_CLOEXEC);
   if (sfd < 0)
     return fail ("signalfd");
+  if (settle_ms > 0)
+    usleep ((useconds_t) settle_ms * 1000);
 
   int go[2], sent[2];
   if (pipe (go) != 0 || pipe (sent) != 0)
