@@ -127,6 +127,7 @@ action_text (FsSignalAction action)
     case FS_ACTION_STOP:      return "default action: stop";
     case FS_ACTION_CONTINUE:  return "default action: continue";
     case FS_ACTION_SIGWAIT:   return "consumed by sigwait";
+    case FS_ACTION_SIGNALFD:  return "read from signalfd";
     case FS_ACTION_UNKNOWN:
     case FS_ACTION_LAST:
     default:                  return NULL;

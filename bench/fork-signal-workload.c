@@ -7,6 +7,9 @@
  *   fork-signal-workload storm C K      C children each send K SIGUSR2 to the parent
  *   fork-signal-workload syscalls N     N getppid() calls: with one syscall event
  *                                       enabled, the price of one tracepoint hit
+ *   fork-signal-workload reads N        N one-byte read()s of /dev/zero
+ *   fork-signal-workload signalfd-reads N   the same in a process that holds a
+ *                                       signalfd (bench/signalfd-bench.sh)
  *
  * forks and pingpong pin themselves (and so their children) to CPU 0: a
  * cross-CPU signal round trip is bimodal and would drown the tracing cost.
@@ -17,12 +20,14 @@
 # define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -259,6 +264,52 @@ run_syscalls (long calls)
   return 0;
 }
 
+/* ------------------------------------------------------------- reads */
+
+/* What a read costs a program under the ptrace tracer: nothing extra for an
+ * ordinary one; two syscall stops for one that holds a signalfd (the tracer
+ * must look at its reads). */
+static int
+run_reads (long calls, int with_signalfd)
+{
+  pin_to_cpu0 ();
+  int sfd = -1;
+  if (with_signalfd)
+    {
+      sigset_t mask;
+      sigemptyset (&mask);
+      sigaddset (&mask, SIGUSR1);
+      sigprocmask (SIG_BLOCK, &mask, NULL);
+      sfd = signalfd (-1, &mask, SFD_CLOEXEC);
+      if (sfd < 0)
+        {
+          perror ("fork-signal-workload: signalfd");
+          return 1;
+        }
+    }
+  int fd = open ("/dev/zero", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      perror ("fork-signal-workload: /dev/zero");
+      return 1;
+    }
+  char byte;
+  double start = now_us (), cpu_start = cpu_us ();
+  for (long i = 0; i < calls; i++)
+    if (read (fd, &byte, 1) != 1)
+      return 1;
+  double total = now_us () - start;
+  double cpu = cpu_us () - cpu_start;
+  close (fd);
+  if (sfd >= 0)
+    close (sfd);
+  printf ("workload=%s calls=%ld forks=0 exits=0 signals_sent=0 signals_received=0 "
+          "total_us=%.0f op_cpu_us=%.3f per_op_us=%.3f\n",
+          with_signalfd ? "signalfd-reads" : "reads", calls, total,
+          cpu / (double) calls, total / (double) calls);
+  return 0;
+}
+
 /* ------------------------------------------------------------- storm */
 
 static volatile sig_atomic_t storm_received;
@@ -322,7 +373,12 @@ main (int argc, char **argv)
     return run_storm (parse_count (argv[2], "storm C"), parse_count (argv[3], "storm K"));
   if (argc >= 3 && strcmp (argv[1], "syscalls") == 0)
     return run_syscalls (parse_count (argv[2], "syscalls N"));
+  if (argc >= 3 && strcmp (argv[1], "reads") == 0)
+    return run_reads (parse_count (argv[2], "reads N"), 0);
+  if (argc >= 3 && strcmp (argv[1], "signalfd-reads") == 0)
+    return run_reads (parse_count (argv[2], "signalfd-reads N"), 1);
   fprintf (stderr,
-           "Usage: fork-signal-workload forks N | tree D | pingpong M | storm C K | syscalls N\n");
+           "Usage: fork-signal-workload forks N | tree D | pingpong M | storm C K | syscalls N\n"
+           "       | reads N | signalfd-reads N\n");
   return 2;
 }

@@ -75,6 +75,7 @@ action_word (guint8 action)
     case FS_ACTION_STOP: return "stopped";
     case FS_ACTION_CONTINUE: return "continued";
     case FS_ACTION_SIGWAIT: return "consumed by sigwait";
+    case FS_ACTION_SIGNALFD: return "read from signalfd";
     default: return NULL;
     }
 }

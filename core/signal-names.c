@@ -234,6 +234,7 @@ static const char *const action_names[FS_ACTION_LAST] = {
   [FS_ACTION_IGNORED] = "ignored", [FS_ACTION_TERMINATE] = "default-terminate",
   [FS_ACTION_CORE] = "default-core", [FS_ACTION_STOP] = "default-stop",
   [FS_ACTION_CONTINUE] = "continue", [FS_ACTION_SIGWAIT] = "consumed-by-sigwait",
+  [FS_ACTION_SIGNALFD] = "read-from-signalfd",
 };
 
 static const char *const block_reason_names[FS_BLOCK_LAST] = {

@@ -64,7 +64,8 @@ typedef enum {
   FS_ACTION_CORE,         /* default action: terminate with core dump */
   FS_ACTION_STOP,         /* default action: stop */
   FS_ACTION_CONTINUE,     /* default action: continue */
-  FS_ACTION_SIGWAIT,      /* consumed by sigwaitinfo/sigtimedwait/signalfd */
+  FS_ACTION_SIGWAIT,      /* consumed by sigwaitinfo/sigtimedwait */
+  FS_ACTION_SIGNALFD,     /* consumed by a read(2) of a signalfd */
   FS_ACTION_LAST
 } FsSignalAction;
 

@@ -189,6 +189,31 @@ test_mermaid_both_modes (void)
   g_assert_nonnull (strstr (conservative, "p2-)p1: SIGCONT (consumed by sigwait)"));
 }
 
+/* A signal read from a signalfd says so on its arrow. */
+static void
+test_mermaid_signalfd (void)
+{
+  g_autoptr(FsTrace) trace = fs_trace_new ();
+  g_autoptr(GError) error = NULL;
+  FsProcessId daemon = fs_trace_add_process (trace, 100, FS_PROCESS_NONE, 0, "daemon");
+  FsProcessId child = fs_trace_add_process (trace, 101, daemon, 10, "child");
+  FsEvent *ev = fs_trace_append (trace, 20, child, FS_EVENT_SIGNAL_SEND);
+  ev->signal = SIGHUP;
+  ev->u.send.target = daemon;
+  ev->u.send.target_kind = FS_TARGET_PROCESS;
+  ev = fs_trace_append (trace, 30, daemon, FS_EVENT_SIGNAL_DELIVER);
+  ev->signal = SIGHUP;
+  ev->u.deliver.sender = child;
+  ev->u.deliver.action = FS_ACTION_SIGNALFD;
+  g_assert_true (fs_trace_finish (trace, &error));
+  FsTextExportOptions options;
+  fs_text_export_options_init (&options);
+  options.conservative = TRUE;
+  g_autofree char *text = export_string (fs_export_mermaid, trace, &options);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "p1-)p0: SIGHUP (read from signalfd)"));
+}
+
 static void
 test_mermaid_everything (void)
 {
@@ -409,6 +434,7 @@ main (int argc, char **argv)
   g_test_add_func ("/export/dot/everything", test_dot_everything);
   g_test_add_func ("/export/mermaid/modes", test_mermaid_both_modes);
   g_test_add_func ("/export/mermaid/everything", test_mermaid_everything);
+  g_test_add_func ("/export/mermaid/signalfd", test_mermaid_signalfd);
   g_test_add_func ("/export/chrome-json/ordered-results", test_chrome_json_ordered_results);
   g_test_add_func ("/export/chrome-json/everything", test_chrome_json_everything);
   g_test_add_func ("/export/filters", test_filters);

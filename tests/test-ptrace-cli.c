@@ -357,6 +357,36 @@ test_unprivileged (void)
   remove_tmp_dir (dir);
 }
 
+/* A daemon-style signalfd loop: `show` says how each signal was taken. */
+static void
+test_signalfd_show (void)
+{
+  g_autofree char *reader = g_build_filename (g_getenv ("FS_BUILD_ROOT"), "tests",
+                                              "signalfd-reader", NULL);
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *file = g_build_filename (dir, "t.fstrace", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  const char *record[] = { "record", "--tracer", "ptrace", "-q", "-o", file, "--", reader, NULL };
+  g_assert_cmpint (run_cli (record, &out, &err), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  const char *show[] = { "show", file, NULL };
+  g_assert_cmpint (run_cli (show, &out, &err), ==, 0);
+  g_test_message ("%s", out);
+  /* "  0.018689 signalfd-reader[PID] <- SIGUSR1 from signalfd-reader[PID] (read from signalfd)" */
+  g_autoptr (GRegex) taken = g_regex_new ("<- (SIGUSR1|SIGTERM) from signalfd-reader\\[[0-9]+\\] "
+                                          "\\(read from signalfd\\)\n", 0, 0, NULL);
+  g_autoptr (GMatchInfo) match = NULL;
+  guint n = 0;
+  for (g_regex_match (taken, out, 0, &match); g_match_info_matches (match);
+       g_match_info_next (match, NULL))
+    n++;
+  g_assert_cmpuint (n, ==, 3);
+  remove_tmp_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -374,6 +404,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ptrace-cli/interrupt-launched", test_interrupt_launched);
   g_test_add_func ("/ptrace-cli/attach-detach", test_attach_detach);
   g_test_add_func ("/ptrace-cli/unprivileged", test_unprivileged);
+  g_test_add_func ("/ptrace-cli/signalfd-show", test_signalfd_show);
   int rc = g_test_run ();
   g_free (cli_path);
   return rc;

@@ -2,6 +2,7 @@
 #include "core/trace-recorder.h"
 #include "tracer/tracer.h"
 #include "tests/pidns-check.h"
+#include "tests/signalfd-check.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -689,6 +690,21 @@ test_pid_namespace (void)
   fs_test_pidns_check (trace);
 }
 
+/* Signals read from a signalfd (read and readv, one and two records a call)
+ * are deliveries, with their senders, exactly. */
+static void
+test_signalfd (void)
+{
+  const char *reader = fs_test_signalfd_reader ();
+  if (reader == NULL)
+    return;
+  const char *argv[] = { reader, NULL };
+  Recording rec = record_argv (argv);
+  g_autoptr (FsTrace) trace = rec.trace;
+  g_assert_true (WIFEXITED (rec.status) && WEXITSTATUS (rec.status) == 0);
+  fs_test_signalfd_check (trace, FALSE);
+}
+
 static void
 test_request_stop_kills_launched (void)
 {
@@ -739,5 +755,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ptrace/attach-stopped", test_attach_stopped);
   g_test_add_func ("/ptrace/stop-kills-launched", test_request_stop_kills_launched);
   g_test_add_func ("/ptrace/pid-namespace", test_pid_namespace);
+  g_test_add_func ("/ptrace/signalfd", test_signalfd);
   return g_test_run ();
 }

@@ -793,6 +793,34 @@ test_load_errors (Fixture *f, gconstpointer data)
   g_assert_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_IO);
 }
 
+/* A signal read from a signalfd (action 8) is stored and read back as such. */
+static void
+test_signalfd_action (Fixture *f, gconstpointer data)
+{
+  g_autoptr (FsTrace) trace = fs_trace_new ();
+  g_autoptr (GError) error = NULL;
+  FsProcessId daemon = fs_trace_add_process (trace, 100, FS_PROCESS_NONE, 0, "daemon");
+  FsProcessId child = fs_trace_add_process (trace, 101, daemon, 10, "child");
+  FsEvent *ev = fs_trace_append (trace, 20, child, FS_EVENT_SIGNAL_SEND);
+  ev->signal = SIGHUP;
+  ev->u.send.target = daemon;
+  ev->u.send.target_kind = FS_TARGET_PROCESS;
+  ev = fs_trace_append (trace, 30, daemon, FS_EVENT_SIGNAL_DELIVER);
+  ev->signal = SIGHUP;
+  ev->u.deliver.sender = child;
+  ev->u.deliver.action = FS_ACTION_SIGNALFD;
+  g_assert_true (fs_trace_finish (trace, &error));
+
+  g_autofree char *path = fixture_path (f, "signalfd.fstrace");
+  g_assert_true (fs_trace_save (trace, path, &error));
+  g_assert_no_error (error);
+  g_autoptr (FsTrace) loaded = fs_trace_load (path, NULL, &error);
+  g_assert_no_error (error);
+  fs_test_assert_traces_equal (trace, loaded, TRUE);
+  g_assert_cmpint (fs_trace_event (loaded, 1)->u.deliver.action, ==, FS_ACTION_SIGNALFD);
+  g_assert_cmpuint (fs_trace_signal_partner (loaded, 1), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -800,6 +828,7 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/trace-file/round-trip", test_round_trip);
   ADD ("/trace-file/round-trip-empty", test_round_trip_empty);
+  ADD ("/trace-file/signalfd-action", test_signalfd_action);
   ADD ("/trace-file/synth-round-trip", test_synth_round_trip);
   ADD ("/trace-file/writer-fd", test_writer_fd);
   ADD ("/trace-file/incremental-writer", test_incremental_writer);

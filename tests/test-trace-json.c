@@ -177,6 +177,26 @@ test_round_trip (void)
   fs_test_assert_traces_equal (trace, back, FALSE);
 }
 
+/* A signal read from a signalfd: its own action name, both ways. */
+static void
+test_signalfd_action (void)
+{
+  g_autoptr(FsTrace) trace = fs_trace_new ();
+  g_autoptr(GError) error = NULL;
+  FsProcessId daemon = fs_trace_add_process (trace, 100, FS_PROCESS_NONE, 0, "daemon");
+  FsEvent *ev = fs_trace_append (trace, 30, daemon, FS_EVENT_SIGNAL_DELIVER);
+  ev->signal = SIGCHLD;
+  ev->u.deliver.sender = FS_PROCESS_KERNEL;
+  ev->u.deliver.code = CLD_EXITED;
+  ev->u.deliver.action = FS_ACTION_SIGNALFD;
+  g_assert_true (fs_trace_finish (trace, &error));
+  g_autofree char *json = fs_trace_to_json (trace);
+  g_assert_nonnull (strstr (json, "\"action\":\"read-from-signalfd\",\"sender\":\"kernel\""));
+  g_autoptr(FsTrace) back = fs_trace_load_json_data (json, -1, "test.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fs_trace_event (back, 0)->u.deliver.action, ==, FS_ACTION_SIGNALFD);
+}
+
 /* The spellings the issue fixes: names for signals, codes, actions, targets. */
 static void
 test_schema_spellings (void)
@@ -457,6 +477,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/TraceJson/round-trip", test_round_trip);
   g_test_add_func ("/TraceJson/schema-spellings", test_schema_spellings);
+  g_test_add_func ("/TraceJson/signalfd-action", test_signalfd_action);
   g_test_add_func ("/TraceJson/save-and-load-file", test_save_and_load_file);
   g_test_add_func ("/TraceJson/native-round-trip", test_native_round_trip);
   g_test_add_func ("/TraceJson/foreign-minimal", test_foreign_minimal);

@@ -3,6 +3,7 @@
 #include "core/trace-file.h"
 #include "tracer/tracefs-tracer.h"
 #include "tests/pidns-check.h"
+#include "tests/signalfd-check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -813,6 +814,69 @@ test_pid_namespace (void)
   fs_test_pidns_check (trace);
 }
 
+/* Signals read from a signalfd, once the tracer has handled the signalfd's
+ * creation (the reader waits 300 ms): deliveries with the senders of the
+ * pending generations (docs/tracers.md, "Signals read from a signalfd"). */
+static void
+test_signalfd (void)
+{
+  if (!need_root ())
+    return;
+  const char *reader = fs_test_signalfd_reader ();
+  if (reader == NULL)
+    return;
+  char *argv[] = { (char *) reader, (char *) "300", NULL };
+  int status = -1;
+  g_autoptr (FsTrace) trace = record_full (argv, NULL, NULL, &status, NULL);
+  dump_trace (trace);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  fs_test_signalfd_check (trace, TRUE);
+}
+
+/* A read at once, before the tracer has handled the signalfd's creation,
+ * is missed: the sends are there, queued, and no wrong delivery is made up. */
+static void
+test_signalfd_read_at_once (void)
+{
+  if (!need_root ())
+    return;
+  const char *reader = fs_test_signalfd_reader ();
+  if (reader == NULL)
+    return;
+  char *argv[] = { (char *) reader, NULL };
+  int status = -1;
+  g_autoptr (FsTrace) trace = record_full (argv, NULL, NULL, &status, NULL);
+  dump_trace (trace);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  guint n = 0;
+  const FsProcessId *roots = fs_trace_children (trace, FS_PROCESS_NONE, &n);
+  g_assert_cmpuint (n, ==, 1);
+  FsProcessId parent = roots[0];
+  const FsProcessId *children = fs_trace_children (trace, parent, &n);
+  g_assert_cmpuint (n, ==, 1);
+
+  guint n_sent = 0;
+  gsize n_events;
+  const FsEvent *ev = fs_trace_events (trace, &n_events);
+  for (gsize i = 0; i < n_events; i++)
+    {
+      if (ev[i].signal != SIGUSR1 && ev[i].signal != SIGTERM)
+        continue;
+      if (ev[i].kind == FS_EVENT_SIGNAL_DELIVER)
+        {
+          g_assert_cmpint (ev[i].u.deliver.action, ==, FS_ACTION_SIGNALFD);
+          g_assert_cmpuint (ev[i].u.deliver.sender, ==, children[0]);
+          continue;
+        }
+      g_assert_cmpint (ev[i].kind, ==, FS_EVENT_SIGNAL_SEND);
+      g_assert_cmpuint (ev[i].process, ==, children[0]);
+      g_assert_cmpuint (ev[i].u.send.target, ==, parent);
+      g_assert_true (ev[i].flags & FS_EVENT_FLAG_QUEUED);
+      n_sent++;
+    }
+  g_assert_cmpuint (n_sent, ==, 3);
+}
+
 static void
 test_top_level_untouched (void)
 {
@@ -1406,5 +1470,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tracefs/attach", test_attach);
   g_test_add_func ("/tracefs/not-root", test_not_root);
   g_test_add_func ("/tracefs/command-not-found", test_command_not_found);
+  g_test_add_func ("/tracefs/signalfd", test_signalfd);
+  g_test_add_func ("/tracefs/signalfd-read-at-once", test_signalfd_read_at_once);
   return g_test_run ();
 }

@@ -43,6 +43,8 @@ static const Case command_cases[] = {
     "exec 2>/dev/null; sleep 5 & p=$!; sleep 0.1; kill -STOP $p; sleep 0.1; kill -CONT $p; "
     "sleep 0.1; kill -TERM $p; wait $p; exit 0" },
   { "timeout", NULL, "timeout -s TERM 0.3 sleep 5; exit 0" },
+  /* Signals read from a signalfd, once tracefs has seen it made (300 ms). */
+  { "signalfd", NULL, "exec \"$FS_BUILD_ROOT/tests/signalfd-reader\" 300" },
 };
 
 static char *

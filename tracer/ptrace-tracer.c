@@ -3,7 +3,7 @@
  * Every tracee is PTRACE_SEIZEd with fork/vfork/clone/exec/exit/seccomp
  * events.  A launched tree runs under a seccomp-bpf filter that returns
  * SECCOMP_RET_TRACE only for the calls whose arguments or results we need
- * (signal sends, waits, sigtimedwait, prctl(PR_SET_NAME)), so every other
+ * (signal sends, waits, sigtimedwait, signalfd, prctl(PR_SET_NAME)), so every other
  * syscall runs without a stop, as `strace --seccomp-bpf` does.  Attached
  * processes carry no filter (we cannot install one in them), so they and
  * their descendants are stepped from syscall to syscall with PTRACE_SYSCALL.
@@ -18,6 +18,10 @@
  *   sigtimedwait     2 (entry for the siginfo pointer, exit for the signal)
  *   prctl rename     1 (entry)
  *   group stop       1 per thread (then PTRACE_LISTEN), continue 1 per thread
+ *   signalfd         2 per call of any kind, once the process made one: reads
+ *                    of a signalfd cannot be told apart in the filter, so
+ *                    such a process is followed with syscall stops (see
+ *                    begin_signalfd_reads)
  *
  * Inside a PID namespace the numbers a tracee passes and gets are that
  * namespace's: once the tree makes one (unshare/clone with CLONE_NEWPID,
@@ -49,6 +53,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -87,6 +92,9 @@ typedef enum {
   CALL_SET_NAME,
   CALL_NEW_PIDNS,      /* unshare/clone with CLONE_NEWPID, setns */
   CALL_CLONE3,         /* its flags are in memory: trapped always */
+  CALL_SIGNALFD,       /* signalfd, signalfd4: the process now reads signals from a file */
+  CALL_SIGNALFD_READ,  /* read/pread64 of a signalfd: never in the filter (see below) */
+  CALL_SIGNALFD_READV, /* readv/preadv/preadv2 of a signalfd */
   CALL_LAST
 } CallKind;
 
@@ -107,6 +115,9 @@ typedef struct {
 #ifndef SYS_clone3
 # define SYS_clone3 435
 #endif
+#ifndef SYS_preadv2
+# define SYS_preadv2 327
+#endif
 
 static const CallNumber native_calls[] = {
   { SYS_kill,              CALL_KILL, ARG0_ANY, 0 },
@@ -123,6 +134,22 @@ static const CallNumber native_calls[] = {
   { SYS_unshare,           CALL_NEW_PIDNS, ARG0_HAS_BITS, CLONE_NEWPID },
   { SYS_setns,             CALL_NEW_PIDNS, ARG0_ANY, 0 },
   { SYS_clone3,            CALL_CLONE3, ARG0_ANY, 0 },
+#ifdef SYS_signalfd
+  { SYS_signalfd,          CALL_SIGNALFD, ARG0_ANY, 0 },
+#endif
+  { SYS_signalfd4,         CALL_SIGNALFD, ARG0_ANY, 0 },
+};
+
+/* The calls that can consume signals from a signalfd.  They are far too
+ * frequent to trap for everyone, and a seccomp filter sees descriptors as
+ * numbers, not as files: so a process that made a signalfd is switched to
+ * syscall stops (PTRACE_SYSCALL), and these are recognised there. */
+static const CallNumber native_read_calls[] = {
+  { SYS_read,    CALL_SIGNALFD_READ, ARG0_ANY, 0 },
+  { SYS_readv,   CALL_SIGNALFD_READV, ARG0_ANY, 0 },
+  { SYS_pread64, CALL_SIGNALFD_READ, ARG0_ANY, 0 },
+  { SYS_preadv,  CALL_SIGNALFD_READV, ARG0_ANY, 0 },
+  { SYS_preadv2, CALL_SIGNALFD_READV, ARG0_ANY, 0 },
 };
 
 #ifdef COMPAT_ARCH
@@ -144,6 +171,16 @@ static const CallNumber compat_calls[] = {
   { 310, CALL_NEW_PIDNS, ARG0_HAS_BITS, CLONE_NEWPID },  /* unshare */
   { 346, CALL_NEW_PIDNS, ARG0_ANY, 0 },                  /* setns */
   { 435, CALL_CLONE3, ARG0_ANY, 0 },
+  { 321, CALL_SIGNALFD, ARG0_ANY, 0 },
+  { 327, CALL_SIGNALFD, ARG0_ANY, 0 },                   /* signalfd4 */
+};
+
+static const CallNumber compat_read_calls[] = {
+  { 3,   CALL_SIGNALFD_READ, ARG0_ANY, 0 },   /* read */
+  { 145, CALL_SIGNALFD_READV, ARG0_ANY, 0 },   /* readv */
+  { 180, CALL_SIGNALFD_READ, ARG0_ANY, 0 },   /* pread64 */
+  { 333, CALL_SIGNALFD_READV, ARG0_ANY, 0 },   /* preadv */
+  { 378, CALL_SIGNALFD_READV, ARG0_ANY, 0 },   /* preadv2 */
 };
 #endif
 
@@ -174,6 +211,7 @@ typedef struct {
   guint8   listening;     /* group-stopped, restarted with PTRACE_LISTEN */
   guint8   exit_seen;     /* reported PTRACE_EVENT_EXIT */
   guint8   interrupted;   /* PTRACE_INTERRUPT sent (detaching) */
+  guint8   entered;       /* its current call was seen at a syscall-entry stop */
   guint64  args[4];
   gint64   entry_ns;
 } Task;
@@ -188,6 +226,9 @@ struct _Proc {
   gboolean exit_recorded;
   int      exit_status;   /* from the last PTRACE_EVENT_EXIT */
   guint32  pidns;         /* its PID namespace's inode when not ours, else 0 */
+  /* Made, inherited or (attached) held a signalfd: followed with syscall
+   * stops to see its reads.  Cleared at an exec that leaves it none. */
+  gboolean signalfd;
 };
 
 typedef struct {
@@ -458,24 +499,8 @@ build_filter (FilterProgram *prog)
 #endif /* NATIVE_ARCH */
 
 static CallKind
-classify_call (guint32 arch, guint64 nr, guint64 arg0)
+lookup_call (const CallNumber *calls, gsize n, guint64 nr, guint64 arg0)
 {
-  const CallNumber *calls = NULL;
-  gsize n = 0;
-#ifdef NATIVE_ARCH
-  if (arch == NATIVE_ARCH)
-    {
-      calls = native_calls;
-      n = G_N_ELEMENTS (native_calls);
-    }
-#endif
-#ifdef COMPAT_ARCH
-  if (arch == COMPAT_ARCH)
-    {
-      calls = compat_calls;
-      n = G_N_ELEMENTS (compat_calls);
-    }
-#endif
   for (gsize i = 0; i < n; i++)
     if (calls[i].nr == nr)
       {
@@ -485,6 +510,40 @@ classify_call (guint32 arch, guint64 nr, guint64 arg0)
           return CALL_NONE;
         return calls[i].call;
       }
+  return CALL_NONE;
+}
+
+static CallKind
+classify_call (guint32 arch, guint64 nr, guint64 arg0)
+{
+#ifdef NATIVE_ARCH
+  if (arch == NATIVE_ARCH)
+    return lookup_call (native_calls, G_N_ELEMENTS (native_calls), nr, arg0);
+#endif
+#ifdef COMPAT_ARCH
+  if (arch == COMPAT_ARCH)
+    return lookup_call (compat_calls, G_N_ELEMENTS (compat_calls), nr, arg0);
+#endif
+  (void) arch;
+  (void) nr;
+  (void) arg0;
+  return CALL_NONE;
+}
+
+/* CALL_SIGNALFD_READ(V) when nr may read a signalfd, else CALL_NONE. */
+static CallKind
+classify_read_call (guint32 arch, guint64 nr)
+{
+#ifdef NATIVE_ARCH
+  if (arch == NATIVE_ARCH)
+    return lookup_call (native_read_calls, G_N_ELEMENTS (native_read_calls), nr, 0);
+#endif
+#ifdef COMPAT_ARCH
+  if (arch == COMPAT_ARCH)
+    return lookup_call (compat_read_calls, G_N_ELEMENTS (compat_read_calls), nr, 0);
+#endif
+  (void) arch;
+  (void) nr;
   return CALL_NONE;
 }
 
@@ -538,6 +597,47 @@ proc_new (PtraceTracer *self, gint32 tgid, gboolean seccomp)
   g_hash_table_replace (self->procs, GINT_TO_POINTER (tgid), proc);
   g_hash_table_remove (self->zombies, GINT_TO_POINTER (tgid));
   return proc;
+}
+
+/* Whether the process stops at every syscall's entry and exit (attached
+ * processes, which carry no filter, and signalfd readers) rather than only
+ * at the calls the seccomp filter traps. */
+static gboolean
+proc_syscall_stops (const Proc *proc)
+{
+  return !proc->seccomp || proc->signalfd;
+}
+
+/* ------------------------------------------------------------ signalfds */
+
+static gboolean
+fd_is_signalfd (gint32 tid, int fd)
+{
+  char path[64], target[32];
+  g_snprintf (path, sizeof path, "/proc/%d/fd/%d", tid, fd);
+  ssize_t len = readlink (path, target, sizeof target - 1);
+  if (len <= 0)
+    return FALSE;
+  target[len] = '\0';
+  return strcmp (target, "anon_inode:[signalfd]") == 0;
+}
+
+/* Whether any descriptor of tid is a signalfd (at attach and after exec). */
+static gboolean
+holds_signalfd (gint32 tid)
+{
+  char path[64];
+  g_snprintf (path, sizeof path, "/proc/%d/fd", tid);
+  DIR *dir = opendir (path);
+  if (dir == NULL)
+    return FALSE;
+  gboolean found = FALSE;
+  struct dirent *de;
+  while (!found && (de = readdir (dir)) != NULL)
+    if (de->d_name[0] != '.')
+      found = fd_is_signalfd (tid, atoi (de->d_name));
+  closedir (dir);
+  return found;
 }
 
 /* ------------------------------------------------------ PID namespaces */
@@ -740,7 +840,7 @@ resume (PtraceTracer *self, Task *task, int signo, gint64 now)
       detach_task (self, task, signo, now);
       return;
     }
-  int request = task->proc->seccomp ? PTRACE_CONT : PTRACE_SYSCALL;
+  int request = proc_syscall_stops (task->proc) ? PTRACE_SYSCALL : PTRACE_CONT;
   if (ptrace (request, task->tid, NULL, (void *) (intptr_t) signo) < 0 && errno != ESRCH)
     g_warning ("ptrace: cannot resume %d: %s", task->tid, g_strerror (errno));
 }
@@ -848,7 +948,12 @@ register_child (PtraceTracer *self, Task *parent, gint32 child, int event, gint6
           g_hash_table_replace (self->zombies, GINT_TO_POINTER (child), GINT_TO_POINTER (status));
         }
       else
-        task_new (self, child, proc_new (self, child, pproc->seccomp));
+        {
+          Proc *proc = proc_new (self, child, pproc->seccomp);
+          /* A child gets copies of its parent's descriptors. */
+          proc->signalfd = pproc->signalfd;
+          task_new (self, child, proc);
+        }
     }
   if (!already_gone)
     kill_if_stopping (self, child);
@@ -876,7 +981,9 @@ adopt_unknown (PtraceTracer *self, gint32 tid, gint64 now)
   Proc *parent = proc_lookup (self, st.ppid);
   gboolean seccomp = parent != NULL ? parent->seccomp : self->launched;
   fs_recorder_process_new (self->recorder, now, tid, st.ppid, parent != NULL ? NULL : st.name, 0);
-  Task *task = task_new (self, tid, proc_new (self, tid, seccomp));
+  Proc *proc_of_child = proc_new (self, tid, seccomp);
+  proc_of_child->signalfd = parent != NULL && parent->signalfd;
+  Task *task = task_new (self, tid, proc_of_child);
   kill_if_stopping (self, tid);
   return task;
 }
@@ -948,8 +1055,13 @@ handle_exec (PtraceTracer *self, Task *task, gint64 now)
   if (task->call != CALL_NONE)
     syscall_exit (self, task, 0, TRUE, now);
   task->listening = FALSE;
+  task->entered = FALSE;
 
   record_exec (self, task, now);
+  /* Close-on-exec signalfds are closed by now: a program that keeps none
+   * goes back to stopping only where the filter says. */
+  if (task->proc->signalfd && !holds_signalfd (task->tid))
+    task->proc->signalfd = FALSE;
   resume (self, task, 0, now);
 }
 
@@ -1014,6 +1126,13 @@ syscall_entry (PtraceTracer *self, Task *task, CallKind call, gboolean compat,
     case CALL_WAIT4:
     case CALL_WAITID:
     case CALL_SIGTIMEDWAIT:
+    case CALL_SIGNALFD:
+      break;
+    case CALL_SIGNALFD_READ:
+    case CALL_SIGNALFD_READV:
+      /* The same numbers read every other file: only a signalfd's matter. */
+      if (!fd_is_signalfd (task->tid, (int) args[0]))
+        return FALSE;
       break;
     case CALL_NEW_PIDNS:
       track_pid_namespaces (self);
@@ -1097,6 +1216,116 @@ record_reap (PtraceTracer *self, Task *task, gint32 child, int status, gboolean 
   fs_recorder_reap (self->recorder, now, task->proc->tgid, child, status);
 }
 
+/* The process made a signalfd: from now on its reads are looked at, so it
+ * stops at every call.  Its other threads switch at their next stop, which
+ * an interrupt brings now (a blocked read restarts and is seen). */
+static void
+begin_signalfd_reads (PtraceTracer *self, Task *task)
+{
+  Proc *proc = task->proc;
+  if (proc->signalfd)
+    return;
+  proc->signalfd = TRUE;
+  if (!proc->seccomp || proc->n_tasks < 2)
+    return;
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init (&iter, self->tasks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Task *other = value;
+      /* A listening (group-stopped) task would take the interrupt for the
+       * end of its stop. */
+      if (other->proc == proc && other != task && !other->listening)
+        ptrace (PTRACE_INTERRUPT, other->tid, NULL, NULL);
+    }
+}
+
+/* Most struct signalfd_siginfo records one read can be looked at, and
+ * segments of a readv followed (more are read as far as they go). */
+#define SIGNALFD_CHUNK_RECORDS 32
+#define SIGNALFD_MAX_SEGMENTS  64
+
+typedef struct {
+  guint64 addr;
+  guint64 len;
+} TraceeSegment;
+
+/* A read of a signalfd returned `total` bytes: whole struct
+ * signalfd_siginfo records, each a signal it dequeued (the kernel never
+ * splits one).  Each is recorded as a delivery, its sender from ssi_pid
+ * (in the reader's PID namespace, like si_pid). */
+static void
+record_signalfd_read (PtraceTracer *self, Task *task, gboolean vector, gsize total, gint64 now)
+{
+  TraceeSegment segs[SIGNALFD_MAX_SEGMENTS];
+  guint n_segs = 0;
+
+  if (!vector)
+    segs[n_segs++] = (TraceeSegment) { task->args[1], total };
+  else
+    {
+      guint n = (guint) MIN (task->args[2], (guint64) SIGNALFD_MAX_SEGMENTS);
+      if (task->compat)
+        {
+          guint32 iov32[SIGNALFD_MAX_SEGMENTS * 2];
+          if (!read_tracee (task->tid, task->args[1], iov32, n * 2 * sizeof (guint32)))
+            return;
+          for (guint i = 0; i < n; i++)
+            segs[n_segs++] = (TraceeSegment) { iov32[2 * i], iov32[2 * i + 1] };
+        }
+      else
+        {
+          struct iovec iov[SIGNALFD_MAX_SEGMENTS];
+          if (!read_tracee (task->tid, task->args[1], iov, n * sizeof iov[0]))
+            return;
+          for (guint i = 0; i < n; i++)
+            segs[n_segs++] = (TraceeSegment) { (guint64) (uintptr_t) iov[i].iov_base,
+                                               (guint64) iov[i].iov_len };
+        }
+    }
+
+  struct signalfd_siginfo chunk[SIGNALFD_CHUNK_RECORDS];
+  guint s = 0;
+  total -= total % sizeof chunk[0];
+  while (total > 0 && s < n_segs)
+    {
+      /* Gather the next chunk from wherever the segments put it. */
+      struct iovec remote[SIGNALFD_MAX_SEGMENTS];
+      guint n_remote = 0;
+      gsize want = MIN (total, sizeof chunk), got = 0;
+      while (got < want && s < n_segs)
+        {
+          gsize take = (gsize) MIN (segs[s].len, (guint64) (want - got));
+          if (take > 0)
+            {
+              remote[n_remote++] = (struct iovec) { (void *) (uintptr_t) segs[s].addr, take };
+              segs[s].addr += take;
+              segs[s].len -= take;
+              got += take;
+            }
+          if (segs[s].len == 0)
+            s++;
+        }
+      got -= got % sizeof chunk[0];
+      if (got == 0)
+        break;
+      struct iovec local = { chunk, got };
+      if (process_vm_readv (task->tid, &local, 1, remote, n_remote, 0) != (ssize_t) got)
+        return;
+      for (gsize i = 0; i < got / sizeof chunk[0]; i++)
+        {
+          int signo = (int) chunk[i].ssi_signo;
+          if (signo <= 0 || signo > FS_SIGNAL_MAX)
+            continue;
+          record_delivery (self, now, task->proc->tgid, signo, chunk[i].ssi_code,
+                           outer_pid (self, task->proc, (gint32) chunk[i].ssi_pid), TRUE,
+                           FS_ACTION_SIGNALFD);
+        }
+      total -= got;
+    }
+}
+
 /* At the exit of a call syscall_entry() kept.  rval is what it returned; a
  * task that died inside the call passes died = TRUE. */
 static void
@@ -1167,6 +1396,15 @@ syscall_exit (PtraceTracer *self, Task *task, gint64 rval, gboolean died, gint64
                            outer_pid (self, task->proc, si.pid), have, FS_ACTION_SIGWAIT);
         }
       break;
+    case CALL_SIGNALFD:
+      if (!died && rval >= 0)
+        begin_signalfd_reads (self, task);
+      break;
+    case CALL_SIGNALFD_READ:
+    case CALL_SIGNALFD_READV:
+      if (!died && rval > 0)
+        record_signalfd_read (self, task, call == CALL_SIGNALFD_READV, (gsize) rval, now);
+      break;
     case CALL_SET_NAME:
     case CALL_NONE:
     case CALL_LAST:
@@ -1194,6 +1432,14 @@ handle_seccomp_stop (PtraceTracer *self, Task *task, gint64 now)
   struct __ptrace_syscall_info info;
   if (!get_syscall_info (task->tid, &info) || info.op != PTRACE_SYSCALL_INFO_SECCOMP)
     {
+      resume (self, task, 0, now);
+      return;
+    }
+  if (task->entered)
+    {
+      /* Under syscall stops the entry stop comes first (since Linux 4.8)
+       * and has seen the call. */
+      task->entered = FALSE;
       resume (self, task, 0, now);
       return;
     }
@@ -1225,9 +1471,12 @@ handle_syscall_stop (PtraceTracer *self, Task *task, gint64 now)
   if (info.op == PTRACE_SYSCALL_INFO_ENTRY)
     {
       self->n_stops[STOP_SYSCALL_ENTRY]++;
+      task->entered = TRUE;
       if (task->call != CALL_NONE)
         syscall_exit (self, task, 0, TRUE, now);
       CallKind call = classify_call (info.arch, info.entry.nr, info.entry.args[0]);
+      if (call == CALL_NONE && task->proc->signalfd)
+        call = classify_read_call (info.arch, info.entry.nr);
       if (call != CALL_NONE)
         {
           guint64 args[4];
@@ -1238,6 +1487,7 @@ handle_syscall_stop (PtraceTracer *self, Task *task, gint64 now)
   else if (info.op == PTRACE_SYSCALL_INFO_EXIT)
     {
       self->n_stops[STOP_SYSCALL_EXIT]++;
+      task->entered = FALSE;
       if (task->call != CALL_NONE)
         syscall_exit (self, task, info.exit.rval, FALSE, now);
     }
@@ -1862,6 +2112,8 @@ ptrace_attach (gpointer data, GPid pid, GError **error)
                   && fs_proc_pid_namespace (tgid) != fs_proc_pid_namespace (0))
                 track_pid_namespaces (self);
               proc = proc_new (self, tgid, FALSE);
+              /* A daemon made its signalfd long before we came. */
+              proc->signalfd = holds_signalfd (tgid);
               fs_recorder_process_new (self->recorder, now, tgid, 0, st.name,
                                        FS_PROCESS_FLAG_ATTACHED);
               FsProcStat ids;

@@ -37,6 +37,10 @@
  *   zombie children we know of (see handle_waitid_return).
  * - sigwaitinfo/sigtimedwait consume a signal without signal_deliver: the
  *   return value of sys_exit_rt_sigtimedwait is the signal (FS_ACTION_SIGWAIT).
+ * - A read of a signalfd consumes signals without signal_deliver, and no
+ *   tracepoint shows which: once the tree makes a signalfd, reads of its
+ *   descriptor number are traced, and the signals inferred from the pending
+ *   generations (FS_ACTION_SIGNALFD; see "signalfd reads").
  * - exec argv is not in sched_process_exec: a uprobe on the execve function
  *   of our libc fetches it in the caller, before the exec (see "exec argv
  *   from a uprobe"); without one (a static binary, another libc, no
@@ -75,6 +79,7 @@
 #include <sys/types.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -138,6 +143,14 @@ typedef enum {
   EV_SYS_SETSID_RET,
   EV_SYS_WAIT4,
   EV_SYS_SIGTIMEDWAIT,
+  /* Signals read from a signalfd (see "signalfd reads"); the read events
+   * are enabled only once the tree has a signalfd. */
+  EV_SYS_SIGNALFD4,
+  EV_SYS_SIGNALFD4_RET,
+  EV_SYS_READ,
+  EV_SYS_READ_RET,
+  EV_SYS_READV,
+  EV_SYS_READV_RET,
   EV_SYS_CLONE_RET,
   EV_SYS_CLONE3_RET,
   EV_SYS_FORK_RET,
@@ -174,6 +187,12 @@ static const struct {
   [EV_SYS_SETSID_RET] = { "syscalls", "sys_exit_setsid", { "ret" } },
   [EV_SYS_WAIT4]      = { "syscalls", "sys_enter_wait4", { "options" } },
   [EV_SYS_SIGTIMEDWAIT] = { "syscalls", "sys_enter_rt_sigtimedwait", { NULL } },
+  [EV_SYS_SIGNALFD4]  = { "syscalls", "sys_enter_signalfd4", { "ufd", "flags" } },
+  [EV_SYS_SIGNALFD4_RET] = { "syscalls", "sys_exit_signalfd4", { "ret" } },
+  [EV_SYS_READ]       = { "syscalls", "sys_enter_read", { "fd" } },
+  [EV_SYS_READ_RET]   = { "syscalls", "sys_exit_read", { "ret" } },
+  [EV_SYS_READV]      = { "syscalls", "sys_enter_readv", { "fd" } },
+  [EV_SYS_READV_RET]  = { "syscalls", "sys_exit_readv", { "ret" } },
   /* For PID namespaces (see "PID namespaces" below). */
   [EV_SYS_CLONE_RET]  = { "syscalls", "sys_exit_clone", { "ret" } },
   [EV_SYS_CLONE3_RET] = { "syscalls", "sys_exit_clone3", { "ret" } },
@@ -194,6 +213,15 @@ enum { F_RENAME_PID, F_RENAME_COMM };
 enum { F_WAITID_WHICH, F_WAITID_UPID, F_WAITID_OPTIONS };
 enum { F_KILL_PID, F_KILL_SIG };
 enum { F_SETPGID_PID, F_SETPGID_PGID };
+enum { F_SIGNALFD4_UFD, F_SIGNALFD4_FLAGS };
+
+/* Enabled later, by signalfd_watch_fd(), not at the start. */
+static gboolean
+event_on_demand (int kind)
+{
+  return kind == EV_SYS_READ || kind == EV_SYS_READ_RET
+         || kind == EV_SYS_READV || kind == EV_SYS_READV_RET;
+}
 
 typedef struct {
   struct tep_event        *event;
@@ -213,6 +241,14 @@ typedef enum {
   PROC_ZOMBIE,
 } ProcState;
 
+#define MAX_PROC_SIGNALFDS 4
+
+typedef struct {
+  gint32   fd;
+  gboolean cloexec;
+  guint64  mask;         /* bit (sig-1): the signals it reads */
+} SignalfdDesc;
+
 typedef struct {
   gint32   tgid;
   gint32   parent;       /* tgid of the parent, 0 when unknown */
@@ -229,6 +265,9 @@ typedef struct {
   gboolean walked;       /* found by the /proc walk after the filter was on */
   guint    pidns;        /* PID namespace: 0 ours, else index + 1 in namespaces */
   guint    children_pidns;  /* where its new children go (unshare, setns) */
+  /* Its signalfds, as far as known (made, inherited, found at attach). */
+  SignalfdDesc signalfds[MAX_PROC_SIGNALFDS];
+  guint    n_signalfds;
 } Proc;
 
 typedef struct {
@@ -252,6 +291,11 @@ typedef struct {
   /* The task it created last, until its clone returns the child's number. */
   gint32   last_child;
   gboolean next_child_new_pidns;   /* in clone(CLONE_NEWPID) */
+  /* signalfd4(2) in progress: the descriptor it changes (-1: a new one), flags. */
+  gint32   signalfd_ufd;
+  gint32   signalfd_flags;
+  /* A read of a signalfd in progress: its descriptor + 1, else 0. */
+  gint32   signalfd_read;
 } Task;
 
 /* A PID namespace of the tree other than ours. */
@@ -265,6 +309,7 @@ typedef struct {
 /* A generated signal waiting for its delivery, for naming the sender. */
 typedef struct {
   gint32  sender;        /* as fs_recorder_signal_deliver wants it */
+  gint32  code;          /* si_code of the generation */
   guint64 seq;           /* generation order */
 } PendingSignal;
 
@@ -410,6 +455,8 @@ typedef struct {
   GHashTable      *procs;             /* tgid → Proc* */
   GHashTable      *tasks;             /* tid → Task* */
   GHashTable      *pending;           /* key → GArray of PendingSignal */
+  GArray          *signalfd_numbers;  /* gint32: descriptor numbers the read filter names */
+  gboolean         signalfd_reads_on; /* the read events are enabled */
   guint            n_alive;
   guint64          birth_seq;
   guint64          signal_seq;
@@ -1131,7 +1178,8 @@ pending_key (gboolean group, gint32 target, int sig)
 }
 
 static void
-pending_push (FsTracefsTracer *self, gboolean group, gint32 target, int sig, gint32 sender)
+pending_push (FsTracefsTracer *self, gboolean group, gint32 target, int sig, gint32 sender,
+              int code)
 {
   guint64 key = pending_key (group, target, sig);
   GArray *q = g_hash_table_lookup (self->pending, &key);
@@ -1142,7 +1190,7 @@ pending_push (FsTracefsTracer *self, gboolean group, gint32 target, int sig, gin
       q = g_array_new (FALSE, FALSE, sizeof (PendingSignal));
       g_hash_table_insert (self->pending, k, q);
     }
-  PendingSignal ps = { .sender = sender, .seq = ++self->signal_seq };
+  PendingSignal ps = { .sender = sender, .code = code, .seq = ++self->signal_seq };
   g_array_append_val (q, ps);
 }
 
@@ -1863,6 +1911,12 @@ handle_newtask (FsTracefsTracer *self, gint64 t, gint32 parent_tid, void *data, 
   field_str (self, EV_NEWTASK, F_NEWTASK_COMM, data, size, comm, sizeof comm);
   Proc *p = proc_new (self, child, parent);
   pid_namespace_enter (self, creator, pp, p);
+  if (pp != NULL)
+    {
+      /* It has copies of its creator's descriptors. */
+      memcpy (p->signalfds, pp->signalfds, sizeof p->signalfds);
+      p->n_signalfds = pp->n_signalfds;
+    }
   fs_recorder_process_new (self->recorder, t, child, parent, comm, 0);
   Proc *parent_proc = proc_get (self, parent);
   if (parent_proc != NULL)
@@ -1893,6 +1947,12 @@ handle_exec (FsTracefsTracer *self, gint64 t, gint32 tid, void *data, int size,
     g_hash_table_remove (self->tasks, GINT_TO_POINTER (old_pid));
   /* A new image: an earlier exit_group by a zapped thread no longer counts. */
   p->cause = CAUSE_NONE;
+  /* Close-on-exec signalfds are gone (SFD_CLOEXEC; fcntl is not seen). */
+  guint kept = 0;
+  for (guint i = 0; i < p->n_signalfds; i++)
+    if (!p->signalfds[i].cloexec)
+      p->signalfds[kept++] = p->signalfds[i];
+  p->n_signalfds = kept;
 
   /* The argv the uprobe fetched; where it is cut or missing, the argv read
    * when the page with this exec was copied; else, if no later exec of the
@@ -2084,7 +2144,7 @@ handle_generate (FsTracefsTracer *self, gint64 t, gint32 sender_tid, gboolean fr
   gint32 deliver_sender = user ? sender_tgid : 0;
   if (result == TRACE_SIGNAL_DELIVERED || result == TRACE_SIGNAL_LOSE_INFO)
     pending_push (self, group, group ? (target_tgid != 0 ? target_tgid : target) : target,
-                  sig, deliver_sender);
+                  sig, deliver_sender, code);
 
   /* A signal the target ignores is dropped right here, never delivered:
    * record that it reached the target and was ignored. */
@@ -2291,6 +2351,216 @@ handle_sigtimedwait_return (FsTracefsTracer *self, gint64 t, gint32 tid, void *d
                               FS_ACTION_SIGWAIT);
 }
 
+/* ---------------------------------------------------- signalfd reads
+ *
+ * No tracepoint shows what a read of a signalfd dequeued, and the read
+ * tracepoints know a descriptor only by its number.  So: signalfd4's return
+ * names the descriptor (its mask comes from /proc/PID/fdinfo); the first one
+ * enables sys_enter_read/readv, filtered in the kernel on the descriptor
+ * numbers of the tree's signalfds, and sys_exit_read/readv on a result of
+ * at least one record (128 bytes).  A read of a known signalfd that returned
+ * ret bytes took ret / 128 signals; which ones is inferred from the pending
+ * generations the way the kernel dequeues (the thread's own queue before the
+ * process's; synchronous signals first, then the lowest number; each
+ * number's queue in order).  Reads before the filter is on (events are
+ * handled 20-100 ms late) are missed.  docs/tracers.md says what is exact. */
+
+static SignalfdDesc *
+signalfd_find (Proc *p, gint32 fd)
+{
+  for (guint i = 0; i < p->n_signalfds; i++)
+    if (p->signalfds[i].fd == fd)
+      return &p->signalfds[i];
+  return NULL;
+}
+
+/* The open flags of a descriptor of pid (fdinfo's octal "flags:"), 0 unknown. */
+static int
+fcntl_flags_of (gint32 pid, gint32 fd)
+{
+  char path[64];
+  g_autofree char *info = NULL;
+  g_snprintf (path, sizeof path, "/proc/%d/fdinfo/%d", pid, fd);
+  if (!g_file_get_contents (path, &info, NULL, NULL))
+    return 0;
+  const char *v = strstr (info, "flags:");
+  return v != NULL ? (int) g_ascii_strtoull (v + strlen ("flags:"), NULL, 8) : 0;
+}
+
+/* The signals a signalfd of pid reads, from its fdinfo; all when unknown. */
+static guint64
+signalfd_mask (gint32 pid, gint32 fd)
+{
+  char path[64];
+  g_autofree char *info = NULL;
+  g_snprintf (path, sizeof path, "/proc/%d/fdinfo/%d", pid, fd);
+  if (!g_file_get_contents (path, &info, NULL, NULL))
+    return G_MAXUINT64;
+  const char *v = strstr (info, "sigmask:");
+  return v != NULL ? g_ascii_strtoull (v + strlen ("sigmask:"), NULL, 16) : G_MAXUINT64;
+}
+
+/* Makes the kernel report reads of descriptor number fd in the tree. */
+static void
+signalfd_watch_fd (FsTracefsTracer *self, gint32 fd)
+{
+  for (guint i = 0; i < self->signalfd_numbers->len; i++)
+    if (g_array_index (self->signalfd_numbers, gint32, i) == fd)
+      return;
+  g_array_append_val (self->signalfd_numbers, fd);
+  if (self->main.instance == NULL)
+    return;   /* attach: applied once the instance is up */
+
+  /* A signalfd read asks for at least one record, or fails with EINVAL. */
+  g_autoptr (GString) fds = g_string_new (NULL);
+  for (guint i = 0; i < self->signalfd_numbers->len; i++)
+    g_string_append_printf (fds, "%sfd == %d", i > 0 ? " || " : "",
+                            g_array_index (self->signalfd_numbers, gint32, i));
+  g_autofree char *read_filter = g_strdup_printf ("count >= 128 && (%s)", fds->str);
+  gboolean ok = tracefs_event_file_write (self->main.instance, "syscalls", "sys_enter_read",
+                                          "filter", read_filter) >= 0
+                && tracefs_event_file_write (self->main.instance, "syscalls", "sys_enter_readv",
+                                             "filter", fds->str) >= 0;
+  if (ok && !self->signalfd_reads_on)
+    {
+      static const char *const on_demand[] = {
+        "sys_exit_read", "sys_exit_readv", "sys_enter_read", "sys_enter_readv",
+      };
+      for (gsize i = 0; ok && i < G_N_ELEMENTS (on_demand); i++)
+        {
+          if (g_str_has_prefix (on_demand[i], "sys_exit"))
+            ok = tracefs_event_file_write (self->main.instance, "syscalls", on_demand[i],
+                                           "filter", "ret >= 128") >= 0;
+          ok = ok && tracefs_event_file_write (self->main.instance, "syscalls", on_demand[i],
+                                               "enable", "1") >= 0;
+        }
+      self->signalfd_reads_on = ok;
+    }
+  if (!ok && !self->options.quiet)
+    g_printerr ("forkscope: warning: cannot watch signalfd reads (%s); signals read from a "
+                "signalfd are recorded as sent only\n", g_strerror (errno));
+}
+
+static void
+signalfd_add (FsTracefsTracer *self, Proc *p, gint32 fd, gboolean cloexec, guint64 mask)
+{
+  SignalfdDesc *d = signalfd_find (p, fd);
+  if (d == NULL && p->n_signalfds < MAX_PROC_SIGNALFDS)
+    d = &p->signalfds[p->n_signalfds++];
+  if (d == NULL)
+    return;
+  *d = (SignalfdDesc) { fd, cloexec, mask };
+  signalfd_watch_fd (self, fd);
+}
+
+/* An attached process may hold signalfds made long ago: /proc names them. */
+static void
+signalfd_scan_attached (FsTracefsTracer *self, Proc *p)
+{
+  char path[64];
+  g_snprintf (path, sizeof path, "/proc/%d/fd", p->tgid);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      char link[96], target[32];
+      g_snprintf (link, sizeof link, "%s/%s", path, name);
+      ssize_t len = readlink (link, target, sizeof target - 1);
+      if (len <= 0)
+        continue;
+      target[len] = '\0';
+      if (strcmp (target, "anon_inode:[signalfd]") != 0)
+        continue;
+      gint32 fd = (gint32) g_ascii_strtoll (name, NULL, 10);
+      int flags = fcntl_flags_of (p->tgid, fd);
+      signalfd_add (self, p, fd, (flags & O_CLOEXEC) != 0, signalfd_mask (p->tgid, fd));
+    }
+}
+
+static void
+handle_signalfd_return (FsTracefsTracer *self, gint32 tid, void *data)
+{
+  gint64 ret = field_num (self, EV_SYS_SIGNALFD4_RET, 0, data);
+  Task *task = task_get (self, tid);
+  Proc *p = task != NULL ? proc_get (self, task->tgid) : NULL;
+  if (p == NULL || ret < 0)
+    return;
+  guint64 mask = signalfd_mask (p->tgid, (gint32) ret);
+  SignalfdDesc *known = signalfd_find (p, (gint32) ret);
+  if (task->signalfd_ufd != -1 && known != NULL)
+    known->mask = mask;   /* a new mask for an existing signalfd */
+  else
+    signalfd_add (self, p, (gint32) ret, (task->signalfd_flags & SFD_CLOEXEC) != 0, mask);
+}
+
+/* The next signal a signalfd read with mask takes from what is pending for
+ * thread tid of process tgid (0 when nothing known is). */
+static int
+pending_take_for_signalfd (FsTracefsTracer *self, gint32 tid, gint32 tgid, guint64 mask,
+                           gint32 *sender, int *code)
+{
+  const guint64 synchronous = (1u << (SIGSEGV - 1)) | (1u << (SIGBUS - 1)) | (1u << (SIGILL - 1))
+                              | (1u << (SIGTRAP - 1)) | (1u << (SIGFPE - 1)) | (1u << (SIGSYS - 1));
+  for (int g = 0; g < 2; g++)
+    {
+      int lowest = 0, lowest_sync = 0;
+      for (int sig = 1; sig <= FS_SIGNAL_MAX && lowest_sync == 0; sig++)
+        {
+          guint64 bit = G_GUINT64_CONSTANT (1) << (sig - 1);
+          if (!(mask & bit) || pending_queue (self, g == 1, g == 1 ? tgid : tid, sig) == NULL)
+            continue;
+          if (lowest == 0)
+            lowest = sig;
+          if (synchronous & bit)
+            lowest_sync = sig;
+        }
+      int sig = lowest_sync != 0 ? lowest_sync : lowest;
+      if (sig == 0)
+        continue;
+      GArray *q = pending_queue (self, g == 1, g == 1 ? tgid : tid, sig);
+      *sender = g_array_index (q, PendingSignal, 0).sender;
+      *code = g_array_index (q, PendingSignal, 0).code;
+      g_array_remove_index (q, 0);
+      return sig;
+    }
+  return 0;
+}
+
+static void
+handle_read_call (FsTracefsTracer *self, gint32 tid, EventKind kind, void *data)
+{
+  Task *task = task_get (self, tid);
+  Proc *p = task != NULL ? proc_get (self, task->tgid) : NULL;
+  if (p == NULL)
+    return;
+  gint32 fd = (gint32) field_num (self, kind, 0, data);
+  task->signalfd_read = signalfd_find (p, fd) != NULL ? fd + 1 : 0;
+}
+
+static void
+handle_read_return (FsTracefsTracer *self, gint64 t, gint32 tid, EventKind kind, void *data)
+{
+  Task *task = task_get (self, tid);
+  if (task == NULL || task->signalfd_read == 0)
+    return;
+  gint32 fd = task->signalfd_read - 1;
+  task->signalfd_read = 0;
+  gint64 ret = field_num (self, kind, 0, data);
+  Proc *p = proc_get (self, task->tgid);
+  SignalfdDesc *d = p != NULL ? signalfd_find (p, fd) : NULL;
+  guint64 mask = d != NULL ? d->mask : G_MAXUINT64;
+  for (gint64 n = ret / (gint64) sizeof (struct signalfd_siginfo); n > 0; n--)
+    {
+      gint32 sender = -1;
+      int code = 0;
+      int sig = pending_take_for_signalfd (self, tid, task->tgid, mask, &sender, &code);
+      if (sig == 0)
+        break;   /* a signal we never saw generated: nothing to name */
+      fs_recorder_signal_deliver (self->recorder, t, task->tgid, sig, code, sender,
+                                  FS_ACTION_SIGNALFD);
+    }
+}
+
 static void
 handle_setpgid_return (FsTracefsTracer *self, gint32 tid, void *data)
 {
@@ -2412,6 +2682,26 @@ handle_record (FsTracefsTracer *self, const RawRecord *r, void *data, gboolean l
     case EV_SYS_SIGTIMEDWAIT_RET:
       handle_sigtimedwait_return (self, t, tid, data);
       block_end (self, t, tid);
+      break;
+    case EV_SYS_SIGNALFD4:
+      {
+        Task *task = task_get (self, tid);
+        if (task != NULL)
+          {
+            task->signalfd_ufd = (gint32) field_num (self, EV_SYS_SIGNALFD4, F_SIGNALFD4_UFD, data);
+            task->signalfd_flags = (gint32) field_num (self, EV_SYS_SIGNALFD4, F_SIGNALFD4_FLAGS,
+                                                       data);
+          }
+        break;
+      }
+    case EV_SYS_SIGNALFD4_RET: handle_signalfd_return (self, tid, data); break;
+    case EV_SYS_READ:
+    case EV_SYS_READV:
+      handle_read_call (self, tid, (EventKind) kind, data);
+      break;
+    case EV_SYS_READ_RET:
+    case EV_SYS_READV_RET:
+      handle_read_return (self, t, tid, (EventKind) kind, data);
       break;
     case EV_SYS_KILL:       handle_kill_call (self, t, tid, data); break;
     case EV_SYS_KILL_RET:   handle_kill_return (self, tid, data); break;
@@ -2704,7 +2994,8 @@ join_event_list (void)
 {
   GString *s = g_string_new (NULL);
   for (int k = 0; k < N_EVENTS; k++)
-    g_string_append_printf (s, "%s:%s\n", event_specs[k].system, event_specs[k].name);
+    if (!event_on_demand (k))
+      g_string_append_printf (s, "%s:%s\n", event_specs[k].system, event_specs[k].name);
   return g_string_free (s, FALSE);
 }
 
@@ -3446,6 +3737,7 @@ tracefs_create (FsRecorder *recorder, const FsTracerOptions *options, GError **e
   self->exec_pid_offset = -1;
   self->procs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->tasks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->signalfd_numbers = g_array_new (FALSE, FALSE, sizeof (gint32));
   self->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                          (GDestroyNotify) g_array_unref);
   self->suspect = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -3768,6 +4060,9 @@ tracefs_attach (gpointer data, GPid pid, GError **error)
       walk = adopted;
     }
   g_array_unref (walk);
+  g_hash_table_iter_init (&it, self->procs);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    signalfd_scan_attached (self, value);
   return TRUE;
 }
 
@@ -4037,6 +4332,7 @@ tracefs_free (gpointer data)
   g_clear_pointer (&self->procs, g_hash_table_unref);
   g_clear_pointer (&self->tasks, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->signalfd_numbers, g_array_unref);
   g_clear_pointer (&self->suspect, g_hash_table_unref);
   g_clear_pointer (&self->namespaces, g_ptr_array_unref);
   g_array_unref (self->raw);

@@ -128,6 +128,7 @@ action_text (FsSignalAction action)
     case FS_ACTION_STOP: return "stopped";
     case FS_ACTION_CONTINUE: return "continued";
     case FS_ACTION_SIGWAIT: return "consumed by sigwait";
+    case FS_ACTION_SIGNALFD: return "read from signalfd";
     case FS_ACTION_UNKNOWN:
     case FS_ACTION_LAST:
     default: return "action unknown";

@@ -114,6 +114,7 @@ action_text (guint8 action)
     case FS_ACTION_STOP: return "stopped";
     case FS_ACTION_CONTINUE: return "continued";
     case FS_ACTION_SIGWAIT: return "consumed by sigwait";
+    case FS_ACTION_SIGNALFD: return "read from signalfd";
     default: return "delivered";
     }
 }
@@ -993,7 +994,8 @@ fs_sequence_draw (cairo_t *cr, FsSequenceLayout *self, const FsPalette *pal)
               fs_palette_set_source (cr, &pal->signal, 1.0);
               cairo_set_line_width (cr, 2.0);
               cairo_stroke (cr);
-              if (it->action == FS_ACTION_HANDLER || it->action == FS_ACTION_SIGWAIT || fatal)
+              if (it->action == FS_ACTION_HANDLER || it->action == FS_ACTION_SIGWAIT
+                  || it->action == FS_ACTION_SIGNALFD || fatal)
                 {
                   cairo_arc (cr, x, it->y, 2.0, 0, 2 * G_PI);
                   cairo_fill (cr);
