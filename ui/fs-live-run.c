@@ -414,9 +414,12 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   shown_us = g_get_monotonic_time () - start;
   /* The next read waits for twice what this one cost, reading in the thread
    * and applying and showing in the main loop, so a big recording slows the
-   * refresh rate down instead of the UI. */
+   * refresh rate down instead of the UI; and for four times the main loop's
+   * share, which is fs_trace_finish over the whole trace on a big one, so
+   * refreshing never takes more than a quarter of the UI's time. */
   self->next_load_us = g_get_monotonic_time ()
-                       + MAX (FS_LIVE_RUN_REFRESH_MS * 1000, 2 * (job->took_us + shown_us));
+                       + MAX (FS_LIVE_RUN_REFRESH_MS * 1000,
+                              MAX (2 * (job->took_us + shown_us), 4 * shown_us));
 
   if (self->final_pending)
     {
