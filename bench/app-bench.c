@@ -22,10 +22,12 @@
  * as fs-live-run.c does:
  *   live_before_*   the way it was: fs_trace_load of the whole file (in the
  *                   worker thread), then a new trace for the window
- *   live_after_*    the follower: read the new bytes (thread), apply them and
- *                   finish the trace (main thread), the views extend
- * Each figure is the median over the refreshes, until the frame is painted
- * (wall), with the main thread's CPU time and the parts.
+ *   live_after_*    the double-buffered follower: read, apply and finish into
+ *                   the back trace (thread), swap it into the trace shown
+ *                   (main thread, O(1)), the views extend what they built
+ * Each figure is the median over the refreshes: the whole refresh until the
+ * frame is painted (wall), the main thread's part (wall until painted, and
+ * CPU), and the parts.
  */
 #include "ui/fs-application.h"
 #include "ui/fs-window.h"
@@ -238,12 +240,14 @@ live_bench (const char *trace_path, guint records_per_refresh)
   g_autoptr (GArray) before_ms = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GArray) before_cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GArray) before_load = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) before_main = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GArray) after_ms = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GArray) after_cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GArray) after_read = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GArray) after_apply = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GArray) after_finish = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GArray) after_show = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) after_main = g_array_new (FALSE, FALSE, sizeof (gint64));
   gsize shown_end = g_array_index (ends, gsize, start_record - 1);
   gsize new_events = 0;
 
@@ -272,16 +276,18 @@ live_bench (const char *trace_path, guint records_per_refresh)
       gint64 cpu = thread_cpu_us () - cpu0 - load_cpu;   /* the main thread's share */
       new_events = fs_trace_n_events (trace) - (gsize) n_before;
       g_array_append_val (before_ms, took);
+      gint64 main_wall = took - loaded;
+      g_array_append_val (before_main, main_wall);
       g_array_append_val (before_cpu, cpu);
       g_array_append_val (before_load, loaded);
       iterate_for (200000);
     }
 
-  /* After: one follower, one trace, grown in place. */
-  g_autoptr (FsTraceFollower) follower = fs_trace_follower_new (path);
-  if (!fs_trace_follower_update (follower, NULL, &error))
+  /* After: the double-buffered follower, one trace object shown. */
+  g_autoptr (FsTraceFollower) follower = fs_trace_follower_new_double_buffered (path);
+  if (!fs_trace_follower_update_back (follower, &error) || !fs_trace_follower_swap (follower, NULL))
     {
-      g_printerr ("app-bench: %s\n", error->message);
+      g_printerr ("app-bench: %s\n", error ? error->message : "nothing to show");
       return 1;
     }
   fs_window_show_live_trace (window, fs_trace_follower_get_trace (follower), path, "bench", TRUE, NULL);
@@ -294,30 +300,37 @@ live_bench (const char *trace_path, guint records_per_refresh)
       shown_end = g_array_index (ends, gsize, record - 1);
       write_prefix (path, data, from, shown_end);
       gint64 t0 = g_get_monotonic_time ();
-      /* (in the app this part runs in a worker thread) */
-      gsize offset = 0;
-      g_autoptr (GBytes) tail = fs_trace_follower_read (follower, &offset, &error);
-      gint64 read = g_get_monotonic_time () - t0;
-      gint64 cpu0 = thread_cpu_us (), t1 = g_get_monotonic_time ();
-      FsTraceGrowth growth;
-      if (tail == NULL || !fs_trace_follower_apply (follower, offset, tail, &growth, &error))
+      /* (in the app this part runs in a worker thread: read, apply, finish
+       * into the back trace) */
+      if (!fs_trace_follower_update_back (follower, &error))
         {
           g_printerr ("app-bench: %s\n", error->message);
           return 1;
         }
-      gint64 applied = g_get_monotonic_time () - t1;
+      gint64 in_thread = g_get_monotonic_time () - t0;
+      gint64 cpu0 = thread_cpu_us (), t1 = g_get_monotonic_time ();
+      FsTraceGrowth growth;
+      if (!fs_trace_follower_swap (follower, &growth))
+        {
+          g_printerr ("app-bench: the back trace had nothing new\n");
+          return 1;
+        }
+      gint64 swapped = g_get_monotonic_time () - t1;
       FsTrace *trace = fs_trace_follower_get_trace (follower);
       gint64 t2 = g_get_monotonic_time ();
       fs_window_show_live_trace (window, trace, path, "bench", TRUE, &growth);
       gint64 shown = g_get_monotonic_time () - t2;
-      gint64 took = until_painted (t0);
+      until_painted (t1);
+      gint64 took = g_get_monotonic_time () - t0;
+      gint64 main_wall = g_get_monotonic_time () - t1;
       gint64 cpu = thread_cpu_us () - cpu0;
       g_array_append_val (after_ms, took);
       g_array_append_val (after_cpu, cpu);
-      g_array_append_val (after_read, read);
-      g_array_append_val (after_apply, applied);
+      g_array_append_val (after_read, in_thread);
+      g_array_append_val (after_apply, swapped);
       g_array_append_val (after_show, shown);
-      /* The apply's share that is fs_trace_finish, which rebuilds the
+      g_array_append_val (after_main, main_wall);
+      /* The thread's share that is fs_trace_finish, which rebuilds the
        * trace's indices over every event: timed again on its own. */
       gint64 t3 = g_get_monotonic_time ();
       fs_trace_finish (trace, NULL);
@@ -330,11 +343,13 @@ live_bench (const char *trace_path, guint records_per_refresh)
   printf ("live_refreshes %u\n", refreshes);
   printf ("live_before_refresh_ms %.1f\n", median_ms (before_ms));
   printf ("live_before_load_ms %.1f\n", median_ms (before_load));
+  printf ("live_before_main_ms %.1f\n", median_ms (before_main));
   printf ("live_before_main_cpu_ms %.1f\n", median_ms (before_cpu));
   printf ("live_after_refresh_ms %.1f\n", median_ms (after_ms));
-  printf ("live_after_read_ms %.2f\n", median_ms (after_read));
-  printf ("live_after_apply_ms %.1f\n", median_ms (after_apply));
-  printf ("live_after_apply_finish_ms %.1f\n", median_ms (after_finish));
+  printf ("live_after_thread_ms %.1f\n", median_ms (after_read));
+  printf ("live_after_thread_finish_ms %.1f\n", median_ms (after_finish));
+  printf ("live_after_main_ms %.1f\n", median_ms (after_main));
+  printf ("live_after_swap_ms %.3f\n", median_ms (after_apply));
   printf ("live_after_show_ms %.1f\n", median_ms (after_show));
   printf ("live_after_main_cpu_ms %.1f\n", median_ms (after_cpu));
 

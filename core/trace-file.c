@@ -1675,44 +1675,85 @@ fs_trace_load (const char *path, char **warning, GError **error)
 
 /* ---- Follower ---------------------------------------------------------- */
 
-struct _FsTraceFollower
-{
-  gint      ref_count;
-  char     *path;
-  FsTrace  *trace;
-  /* The reader's state carries over from one update to the next: the counts
-   * of what is defined, the last event time, whether END was seen. */
-  Reader    reader;
+/* What a follower knows about the contents of one trace object: the reader's
+ * counts (what is defined, the last event time, whether END was seen) and
+ * how far into the file they go. */
+typedef struct {
+  Reader    reader;         /* reader.trace: the object holding these contents */
   gsize     offset;         /* just past the last complete record applied */
   gboolean  header_read;
   gboolean  failed;
-  /* The file being followed, from the first read (only read() uses these). */
-  gboolean  have_identity;
-  dev_t     dev;
-  ino_t     ino;
+  guint     n_rewrites;     /* of its last apply */
+  gboolean  meta_changed;
+} FollowState;
+
+struct _FsTraceFollower
+{
+  gint        ref_count;
+  char       *path;
+  FsTrace    *trace;          /* the front trace: what callers read */
+  FollowState front;
+  FsTrace    *back_trace;     /* double-buffered only: updated by a worker thread */
+  FollowState back;
+  /* The file being followed, from the first read (only reads use these). */
+  gboolean    have_identity;
+  dev_t       dev;
+  ino_t       ino;
 };
 
-FsTraceFollower *
-fs_trace_follower_new (const char *path)
+static void
+follow_state_init (FollowState *st, const char *name, FsTrace *trace)
+{
+  *st = (FollowState) {
+    .reader = {
+      .name = name,
+      .trace = trace,
+      .n_strings = fs_trace_n_strings (trace),
+      .n_strvs = fs_trace_n_strvs (trace),
+      .n_processes = fs_trace_n_processes (trace),
+      .last_t_ns = G_MININT64,
+      .staging = g_array_new (FALSE, FALSE, sizeof (FsEvent)),
+    },
+  };
+}
+
+/* An empty trace, finished, so whoever shows it may query it at once. */
+static FsTrace *
+new_empty_trace (void)
+{
+  FsTrace *trace = fs_trace_new ();
+  fs_trace_finish (trace, NULL);
+  return trace;
+}
+
+static FsTraceFollower *
+follower_new (const char *path, gboolean double_buffered)
 {
   g_return_val_if_fail (path != NULL, NULL);
 
   FsTraceFollower *self = g_new0 (FsTraceFollower, 1);
   self->ref_count = 1;
   self->path = g_strdup (path);
-  self->trace = fs_trace_new ();
-  /* Finished from the start, so whoever shows it may query it at once. */
-  fs_trace_finish (self->trace, NULL);
-  self->reader = (Reader) {
-    .name = self->path,
-    .trace = self->trace,
-    .n_strings = fs_trace_n_strings (self->trace),
-    .n_strvs = fs_trace_n_strvs (self->trace),
-    .n_processes = fs_trace_n_processes (self->trace),
-    .last_t_ns = G_MININT64,
-    .staging = g_array_new (FALSE, FALSE, sizeof (FsEvent)),
-  };
+  self->trace = new_empty_trace ();
+  follow_state_init (&self->front, self->path, self->trace);
+  if (double_buffered)
+    {
+      self->back_trace = new_empty_trace ();
+      follow_state_init (&self->back, self->path, self->back_trace);
+    }
   return self;
+}
+
+FsTraceFollower *
+fs_trace_follower_new (const char *path)
+{
+  return follower_new (path, FALSE);
+}
+
+FsTraceFollower *
+fs_trace_follower_new_double_buffered (const char *path)
+{
+  return follower_new (path, TRUE);
 }
 
 FsTraceFollower *
@@ -1728,8 +1769,13 @@ fs_trace_follower_unref (FsTraceFollower *self)
 {
   if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
     return;
-  g_array_unref (self->reader.staging);
+  g_array_unref (self->front.reader.staging);
   g_object_unref (self->trace);
+  if (self->back_trace)
+    {
+      g_array_unref (self->back.reader.staging);
+      g_object_unref (self->back_trace);
+    }
   g_free (self->path);
   g_free (self);
 }
@@ -1745,24 +1791,20 @@ gsize
 fs_trace_follower_get_offset (FsTraceFollower *self)
 {
   g_return_val_if_fail (self != NULL, 0);
-  return self->offset;
+  return self->front.offset;
 }
 
 gboolean
 fs_trace_follower_is_complete (FsTraceFollower *self)
 {
   g_return_val_if_fail (self != NULL, FALSE);
-  return self->reader.ended;
+  return self->front.reader.ended;
 }
 
-GBytes *
-fs_trace_follower_read (FsTraceFollower *self, gsize *offset, GError **error)
+/* The file from `from` to its current end. */
+static GBytes *
+read_from (FsTraceFollower *self, gsize from, GError **error)
 {
-  g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (offset != NULL, NULL);
-
-  gsize from = self->offset;
-  *offset = from;
   int fd = open (self->path, O_RDONLY | O_CLOEXEC);
   struct stat st;
   if (fd < 0 || fstat (fd, &st) < 0)
@@ -1824,6 +1866,16 @@ fs_trace_follower_read (FsTraceFollower *self, gsize *offset, GError **error)
   return g_bytes_new_take (buf, got);
 }
 
+GBytes *
+fs_trace_follower_read (FsTraceFollower *self, gsize *offset, GError **error)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (offset != NULL, NULL);
+
+  *offset = self->front.offset;
+  return read_from (self, self->front.offset, error);
+}
+
 /* Whether data (the start of the file) is too short to hold the whole file
  * header yet while what there is looks like one: a file just created. */
 static gboolean
@@ -1860,23 +1912,25 @@ first_changed_event (FsTrace *trace, gsize n_before)
   return k;
 }
 
-gboolean
-fs_trace_follower_apply (FsTraceFollower *self, gsize offset, GBytes *tail,
-                         FsTraceGrowth *growth, GError **error)
+static void
+growth_init (FsTraceGrowth *growth, FsTrace *trace)
 {
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (tail != NULL, FALSE);
-  g_return_val_if_fail (offset == self->offset, FALSE);
-
-  FsTraceGrowth local;
-  if (growth == NULL)
-    growth = &local;
   *growth = (FsTraceGrowth) {
-    .n_events_before = fs_trace_n_events (self->trace),
-    .first_changed_event = fs_trace_n_events (self->trace),
-    .n_processes_before = fs_trace_n_processes (self->trace),
+    .n_events_before = fs_trace_n_events (trace),
+    .first_changed_event = fs_trace_n_events (trace),
+    .n_processes_before = fs_trace_n_processes (trace),
   };
-  if (self->failed)
+}
+
+/* Applies the complete records of tail (read at offset) to the trace whose
+ * contents st describes, and finishes it. */
+static gboolean
+follow_apply (FsTraceFollower *self, FollowState *st, gsize offset, GBytes *tail,
+              FsTraceGrowth *growth, GError **error)
+{
+  FsTrace *trace = st->reader.trace;
+  growth_init (growth, trace);
+  if (st->failed)
     {
       g_set_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_IO,
                    "%s: not followed any further after an earlier error", self->path);
@@ -1886,7 +1940,7 @@ fs_trace_follower_apply (FsTraceFollower *self, gsize offset, GBytes *tail,
   static const guint8 empty[1] = { 0 };
   gsize len = 0;
   const guint8 *data = g_bytes_get_data (tail, &len);
-  Reader *r = &self->reader;
+  Reader *r = &st->reader;
   r->data = data ? data : empty;
   r->len = len;
   r->base = offset;
@@ -1894,16 +1948,16 @@ fs_trace_follower_apply (FsTraceFollower *self, gsize offset, GBytes *tail,
   r->meta_changed = FALSE;
 
   gsize start = 0;
-  if (!self->header_read)
+  if (!st->header_read)
     {
       if (header_still_coming (r->data, len))
         return TRUE;
       if (!read_file_header (r, &start, error))
         {
-          self->failed = TRUE;
+          st->failed = TRUE;
           return FALSE;
         }
-      self->header_read = TRUE;
+      st->header_read = TRUE;
     }
   else if (len == 0)
     return TRUE;
@@ -1914,29 +1968,38 @@ fs_trace_follower_apply (FsTraceFollower *self, gsize offset, GBytes *tail,
   if (ok)
     {
       growth->bytes_applied = cut;
-      self->offset = offset + cut;
+      st->offset = offset + cut;
     }
-  fs_trace_get_meta (self->trace)->truncated = !r->ended;
-  growth->first_changed_event = first_changed_event (self->trace, growth->n_events_before);
-  growth->n_rewritten_processes = r->n_rewrites;
-  growth->meta_changed = r->meta_changed;
+  fs_trace_get_meta (trace)->truncated = !r->ended;
+  growth->first_changed_event = first_changed_event (trace, growth->n_events_before);
+  growth->n_rewritten_processes = st->n_rewrites = r->n_rewrites;
+  growth->meta_changed = st->meta_changed = r->meta_changed;
 
   /* Also after an error: what was applied before the bad record stays
    * readable by whoever shows the trace. */
   g_autoptr (GError) finish_error = NULL;
-  if (!fs_trace_finish (self->trace, &finish_error))
+  if (!fs_trace_finish (trace, &finish_error) && ok)
     {
-      if (ok)
-        {
-          g_propagate_prefixed_error (error, g_steal_pointer (&finish_error), "%s: ", self->path);
-          ok = FALSE;
-        }
+      g_propagate_prefixed_error (error, g_steal_pointer (&finish_error), "%s: ", self->path);
+      ok = FALSE;
     }
   r->data = NULL;
   r->len = 0;
   if (!ok)
-    self->failed = TRUE;
+    st->failed = TRUE;
   return ok;
+}
+
+gboolean
+fs_trace_follower_apply (FsTraceFollower *self, gsize offset, GBytes *tail,
+                         FsTraceGrowth *growth, GError **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (tail != NULL, FALSE);
+  g_return_val_if_fail (offset == self->front.offset, FALSE);
+
+  FsTraceGrowth local;
+  return follow_apply (self, &self->front, offset, tail, growth ? growth : &local, error);
 }
 
 gboolean
@@ -1947,12 +2010,63 @@ fs_trace_follower_update (FsTraceFollower *self, FsTraceGrowth *growth, GError *
   if (tail == NULL)
     {
       if (growth)
-        *growth = (FsTraceGrowth) {
-          .n_events_before = fs_trace_n_events (self->trace),
-          .first_changed_event = fs_trace_n_events (self->trace),
-          .n_processes_before = fs_trace_n_processes (self->trace),
-        };
+        growth_init (growth, self->trace);
       return FALSE;
     }
   return fs_trace_follower_apply (self, offset, tail, growth, error);
+}
+
+gboolean
+fs_trace_follower_update_back (FsTraceFollower *self, GError **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->back_trace != NULL, FALSE);
+
+  gsize offset = self->back.offset;
+  g_autoptr (GBytes) tail = read_from (self, offset, error);
+  if (tail == NULL)
+    return FALSE;
+  FsTraceGrowth growth;
+  return follow_apply (self, &self->back, offset, tail, &growth, error);
+}
+
+gboolean
+fs_trace_follower_swap (FsTraceFollower *self, FsTraceGrowth *growth)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->back_trace != NULL, FALSE);
+
+  FsTraceGrowth local;
+  if (growth == NULL)
+    growth = &local;
+  growth_init (growth, self->trace);
+  if (self->back.failed || self->back.offset <= self->front.offset)
+    return FALSE;   /* the back holds nothing the front has not */
+
+  gsize n_before = fs_trace_n_events (self->trace);
+  gsize front_offset = self->front.offset;
+  fs_trace_swap_contents (self->trace, self->back_trace);
+  FollowState held = self->front;
+  self->front = self->back;
+  self->back = held;
+  self->front.reader.trace = self->trace;
+  self->back.reader.trace = self->back_trace;
+
+  /* What changed against the old front contents (now the back's): only
+   * events of the old last instant can have moved (see
+   * first_changed_event); compare those. */
+  growth->bytes_applied = self->front.offset - front_offset;
+  growth->n_rewritten_processes = self->front.n_rewrites + self->back.n_rewrites;
+  growth->meta_changed = self->front.meta_changed || self->back.meta_changed;
+  if (n_before > 0)
+    {
+      const FsEvent *now = fs_trace_events (self->trace, &(gsize) { 0 });
+      const FsEvent *was = fs_trace_events (self->back_trace, &(gsize) { 0 });
+      gsize k = fs_trace_lower_bound (self->back_trace, was[n_before - 1].t_ns);
+      for (; k < n_before; k++)
+        if (memcmp (&now[k], &was[k], sizeof *now) != 0)
+          break;
+      growth->first_changed_event = k;
+    }
+  return TRUE;
 }

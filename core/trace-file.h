@@ -60,7 +60,8 @@ FsTrace       *fs_trace_load_bytes   (const guint8 *data, gsize len, const char 
  *   file (another inode), fails with FS_TRACE_ERROR_IO: the trace already
  *   holds the old content, so the follower does not restart by itself; the
  *   caller starts a new follower (a new trace) if it wants the new content.
- * - After an error the follower refuses further updates.  Its trace keeps
+ * - After an error in the file the follower refuses further updates (a read
+ *   that fails, e.g. a file not there yet, may be retried).  Its trace keeps
  *   every record before the bad one (a bad events record is dropped whole)
  *   and stays finished, so views showing it can go on reading it.
  *
@@ -104,6 +105,21 @@ gboolean         fs_trace_follower_apply      (FsTraceFollower *self, gsize offs
 /* Read, then apply. */
 gboolean         fs_trace_follower_update     (FsTraceFollower *self, FsTraceGrowth *growth,
                                                GError **error);
+
+/* Double buffering, so that the trace shown never waits for fs_trace_finish
+ * (which rebuilds indices over the whole trace): the follower keeps a second,
+ * back trace.  fs_trace_follower_update_back() reads, applies and finishes
+ * into the back trace — in a worker thread: it touches neither the front
+ * trace nor its state — and fs_trace_follower_swap(), in the thread that
+ * reads the front trace, moves the result into the front trace (the same
+ * object, new contents; fs_trace_swap_contents) in O(1), returning FALSE when
+ * the back had nothing newer.  The back then holds the previous contents and
+ * catches up at its next update (new records are decoded twice).  Costs the
+ * memory of two traces.  growth is relative to the front's previous
+ * contents.  Do not mix with fs_trace_follower_read/apply/update. */
+FsTraceFollower *fs_trace_follower_new_double_buffered (const char *path);
+gboolean         fs_trace_follower_update_back(FsTraceFollower *self, GError **error);
+gboolean         fs_trace_follower_swap       (FsTraceFollower *self, FsTraceGrowth *growth);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsTraceFollower, fs_trace_follower_unref)
 
 G_END_DECLS

@@ -178,6 +178,9 @@ test_follow_writer (Fixture *f, gconstpointer data)
   g_autoptr (FsTraceFollower) follower = fs_trace_follower_new (path);
   FsTrace *followed = fs_trace_follower_get_trace (follower);
   FsTraceGrowth growth;
+  /* The same file followed double-buffered, as the app does. */
+  g_autoptr (FsTraceFollower) doubled = fs_trace_follower_new_double_buffered (path);
+  FsTrace *front = fs_trace_follower_get_trace (doubled);
 
   /* Only the file header so far. */
   g_assert_true (fs_trace_follower_update (follower, &growth, &error));
@@ -217,6 +220,20 @@ test_follow_writer (Fixture *f, gconstpointer data)
         g_assert_true (growth.meta_changed);
       steps_rewriting += growth.n_rewritten_processes > 0;
       assert_follows_load (follower, path);
+
+      /* Double-buffered: the back catches up (the first time from the
+       * start), the swap shows it in the same front object. */
+      FsTraceGrowth swapped;
+      g_assert_true (fs_trace_follower_update_back (doubled, &error));
+      g_assert_no_error (error);
+      g_assert_true (fs_trace_follower_swap (doubled, &swapped));
+      g_assert_false (fs_trace_follower_swap (doubled, NULL));   /* nothing newer */
+      g_assert_true (fs_trace_follower_get_trace (doubled) == front);
+      g_assert_cmpuint (swapped.n_events_before, ==, before);
+      g_assert_cmpuint (swapped.first_changed_event, ==, before);
+      g_assert_cmpuint (swapped.n_processes_before, ==, processes_before);
+      g_assert_cmpuint (fs_trace_follower_get_offset (doubled), ==, fs_trace_follower_get_offset (follower));
+      assert_follows_load (doubled, path);
       step++;
     }
   g_rand_free (rand);
@@ -236,6 +253,10 @@ test_follow_writer (Fixture *f, gconstpointer data)
   g_assert_true (fs_trace_follower_is_complete (follower));
   g_assert_false (fs_trace_get_meta (followed)->truncated);
   assert_follows_load (follower, path);
+  g_assert_true (fs_trace_follower_update_back (doubled, &error));
+  g_assert_true (fs_trace_follower_swap (doubled, NULL));
+  g_assert_true (fs_trace_follower_is_complete (doubled));
+  assert_follows_load (doubled, path);
   /* Process rows were rewritten on the way (exits, reaps). */
   g_assert_cmpint (fs_trace_process (followed, 5)->end_ns, !=, FS_TIME_NONE);
 }
@@ -461,6 +482,28 @@ test_follow_same_instant_send (Fixture *f, gconstpointer data)
   FsTrace *trace = fs_trace_follower_get_trace (follower);
   g_assert_cmpint (fs_trace_event (trace, 1)->kind, ==, FS_EVENT_SIGNAL_SEND);
   assert_follows_load (follower, path);
+
+  /* Double-buffered, the swap finds the same place by comparing: a copy of
+   * the file grows by the same two syncs. */
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (path, &bytes, &len, &error));
+  g_autofree char *copy = g_build_filename (f->dir, "s2.fstrace", NULL);
+  write_prefix (copy, bytes, fs_trace_follower_get_offset (follower) - 8 - 8 - 32);
+  g_autoptr (FsTraceFollower) doubled_copy = fs_trace_follower_new_double_buffered (copy);
+  g_assert_true (fs_trace_follower_update_back (doubled_copy, &error));
+  g_assert_true (fs_trace_follower_swap (doubled_copy, &growth));
+  g_assert_cmpuint (fs_trace_n_events (fs_trace_follower_get_trace (doubled_copy)), ==, 2);
+  FILE *out = fopen (copy, "ab");
+  gsize at = fs_trace_follower_get_offset (doubled_copy);
+  g_assert_cmpuint (fwrite (bytes + at, 1, len - at, out), ==, len - at);
+  fclose (out);
+  g_assert_true (fs_trace_follower_update_back (doubled_copy, &error));
+  g_assert_no_error (error);
+  g_assert_true (fs_trace_follower_swap (doubled_copy, &growth));
+  g_assert_cmpuint (growth.n_events_before, ==, 2);
+  g_assert_cmpuint (growth.first_changed_event, ==, 1);
+  assert_follows_load (doubled_copy, copy);
 }
 
 int

@@ -5,17 +5,20 @@
  * waits at least twice as long as the last update took, so a huge recording
  * degrades the refresh rate instead of piling up work.
  *
- * The hand-over: the worker thread only reads the file's new bytes
- * (fs_trace_follower_read touches no trace); the main thread decodes and
- * applies them to the run's one FsTrace and finishes it, then emits
- * "trace-updated".  So the trace is only ever mutated by the thread that
- * also draws it, between two frames, and nothing is copied: the views keep
- * reading the same object and extend what they built from it.  Decoding in
- * the thread instead would need a second copy of the trace (or locks around
- * every query the views make); decoding costs the main thread time
- * proportional to the new records only.  fs_trace_finish, run after every
- * apply, is the part that still costs time proportional to the whole trace
- * (see docs/performance.md). */
+ * The hand-over: the follower is double-buffered.  The worker thread reads
+ * the file's new bytes, applies them to the follower's back trace and
+ * finishes it — fs_trace_finish rebuilds the trace's indices over every
+ * event (≈ 0.1 s at a million events), so it must not run where the UI
+ * waits for it.  The main thread then swaps the back trace's contents into
+ * the trace on screen (fs_trace_follower_swap: O(1), the same object, so
+ * the views extend what they built instead of starting over) and emits
+ * "trace-updated".  The trace on screen is never written while the main
+ * thread could be reading it, and the thread never touches it.  Applying in
+ * the main thread instead (one trace, no copy) would be simpler, but the
+ * finish would then freeze the UI for time proportional to the whole trace
+ * at every refresh; the price of the back trace is its memory (a second copy
+ * of the trace) and decoding each new record twice (the back catches up on
+ * what the last swap gave the front). */
 #include "fs-live-run.h"
 
 #include "core/trace-file.h"
@@ -331,8 +334,6 @@ fs_live_run_tracefs_available (char **reason)
 
 typedef struct {
   FsTraceFollower *follower;      /* a reference: the run may go while the thread reads */
-  GBytes *tail;                   /* the file's new bytes, from offset */
-  gsize   offset;
   gint64  took_us;
   gboolean final;
 } FsReadJob;
@@ -341,19 +342,19 @@ static void
 read_job_free (FsReadJob *job)
 {
   fs_trace_follower_unref (job->follower);
-  g_clear_pointer (&job->tail, g_bytes_unref);
   g_free (job);
 }
 
+/* Reads, applies and finishes into the follower's back trace only. */
 static void
 read_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   FsReadJob *job = data;
   gint64 start = g_get_monotonic_time ();
   GError *error = NULL;
-  job->tail = fs_trace_follower_read (job->follower, &job->offset, &error);
+  gboolean ok = fs_trace_follower_update_back (job->follower, &error);
   job->took_us = g_get_monotonic_time () - start;
-  if (job->tail)
+  if (ok)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -385,9 +386,8 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   gint64 shown_us = 0;
   gint64 start = g_get_monotonic_time ();
   FsTraceGrowth growth;
-  gboolean applied = read_ok && job->follower == self->follower
-                     && fs_trace_follower_apply (self->follower, job->offset, job->tail,
-                                                 &growth, &error);
+  gboolean applied = read_ok && job->follower == self->follower;
+  gboolean swapped = applied && fs_trace_follower_swap (self->follower, &growth);
   if (applied)
     set_follow_error (self, NULL);
   else if (job->follower == self->follower)
@@ -400,8 +400,8 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_clear_pointer (&self->follower, fs_trace_follower_unref);
     }
 
-  FsTrace *trace = applied ? fs_trace_follower_get_trace (job->follower) : NULL;
-  if (trace && (growth.bytes_applied > 0 || trace != self->trace))
+  FsTrace *trace = swapped ? fs_trace_follower_get_trace (job->follower) : NULL;
+  if (trace)
     {
       gboolean grown = trace == self->trace;
       self->last_size = (gint64) fs_trace_follower_get_offset (job->follower);
@@ -412,11 +412,11 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       self->growth_valid = FALSE;
     }
   shown_us = g_get_monotonic_time () - start;
-  /* The next read waits for twice what this one cost, reading in the thread
-   * and applying and showing in the main loop, so a big recording slows the
-   * refresh rate down instead of the UI; and for four times the main loop's
-   * share, which is fs_trace_finish over the whole trace on a big one, so
-   * refreshing never takes more than a quarter of the UI's time. */
+  /* The next read waits for twice what this one cost, reading and finishing
+   * in the thread and showing in the main loop, so a big recording slows the
+   * refresh rate down instead of the machine; and for four times the main
+   * loop's share, so showing never takes more than a quarter of the UI's
+   * time. */
   self->next_load_us = g_get_monotonic_time ()
                        + MAX (FS_LIVE_RUN_REFRESH_MS * 1000,
                               MAX (2 * (job->took_us + shown_us), 4 * shown_us));
@@ -447,7 +447,7 @@ start_load (FsLiveRun *self, gboolean final)
       return;
     }
   if (self->follower == NULL)
-    self->follower = fs_trace_follower_new (self->recording_path);
+    self->follower = fs_trace_follower_new_double_buffered (self->recording_path);
   FsReadJob *job = g_new0 (FsReadJob, 1);
   job->follower = fs_trace_follower_ref (self->follower);
   job->final = final;
