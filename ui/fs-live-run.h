@@ -5,10 +5,12 @@
  * the app never traces, never needs privileges itself (tracefs goes through
  * pkexec) and a crash of either side loses nothing: the CLI writes the trace
  * to a file under g_get_user_cache_dir()/forkscope/recordings, flushing it
- * every ≤100 ms.  While it runs this controller follows that file
- * (FsTraceFollower): a worker thread reads what was appended since the last
- * read, the main loop applies it to the one FsTrace of the run and emits
- * "trace-updated"; the main loop never waits for the file.
+ * every ≤100 ms.  While it runs this controller follows that file with a
+ * double-buffered FsTraceFollower: a worker thread reads what was appended
+ * since the last read and applies and finishes it into a back copy of the
+ * trace, the main loop swaps that into the run's one FsTrace (O(1)) and
+ * emits "trace-updated"; the main loop never waits for the file or for
+ * fs_trace_finish.
  *
  * GTK-free (GIO only): the window drives it, tests drive it without a display.
  *
