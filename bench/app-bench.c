@@ -11,12 +11,32 @@
  *   drag_frame_work_p50/p95_ms    the same while the playhead is dragged across the trace
  *   list_scroll_p50/max_ms        event list: jump to a random row until it is painted
  *   list_filter_<what>_ms         event list: apply a filter until it is painted
+ *
+ *   app-bench --live TRACE.fstrace [RECORDS_PER_REFRESH]
+ *
+ * The live view's refresh on a recording that grows: the window shows all
+ * but the last few event records of TRACE (which fs_trace_save writes with
+ * every process first, so any prefix ending on a record is a recording cut
+ * between two syncs), then the file grows by RECORDS_PER_REFRESH event
+ * records (8,192 events each; default 1) at a time and the view refreshes,
+ * as fs-live-run.c does:
+ *   live_before_*   the way it was: fs_trace_load of the whole file (in the
+ *                   worker thread), then a new trace for the window
+ *   live_after_*    the double-buffered follower: read, apply and finish into
+ *                   the back trace (thread), swap it into the trace shown
+ *                   (main thread, O(1)), the views extend what they built
+ * Each figure is the median over the refreshes: the whole refresh until the
+ * frame is painted (wall), the main thread's part (wall until painted, and
+ * CPU), and the parts.
  */
 #include "ui/fs-application.h"
 #include "ui/fs-window.h"
+#include "core/trace-file.h"
 
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 /* CPU time of the main (GTK) thread, µs: unlike wall time, it does not grow
@@ -137,6 +157,208 @@ drag_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* ---- live refresh ------------------------------------------------------ */
+
+/* End offsets of the file's records: header 32 bytes, then records of
+ * u16 type, u16 flags, u32 length. */
+static GArray *
+record_ends (const guint8 *data, gsize len, GArray *event_record)
+{
+  GArray *ends = g_array_new (FALSE, FALSE, sizeof (gsize));
+  gsize off = 32;
+  while (off + 8 <= len)
+    {
+      guint16 type = (guint16) (data[off] | data[off + 1] << 8);
+      guint32 length = (guint32) data[off + 4] | (guint32) data[off + 5] << 8
+                       | (guint32) data[off + 6] << 16 | (guint32) data[off + 7] << 24;
+      if (length < 8 || off + length > len)
+        break;
+      off += length;
+      gboolean is_events = type == 5;
+      g_array_append_val (ends, off);
+      g_array_append_val (event_record, is_events);
+    }
+  return ends;
+}
+
+static void
+write_prefix (const char *path, const guint8 *data, gsize from, gsize to)
+{
+  FILE *out = fopen (path, from == 0 ? "wb" : "ab");
+  if (out == NULL || fwrite (data + from, 1, to - from, out) != to - from || fclose (out) != 0)
+    {
+      g_printerr ("app-bench: cannot write %s\n", path);
+      exit (1);
+    }
+}
+
+static double
+median_ms (GArray *values)
+{
+  return percentile_ms (values, 0.5);
+}
+
+static int
+live_bench (const char *trace_path, guint records_per_refresh)
+{
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_autoptr (GError) error = NULL;
+  if (!g_file_get_contents (trace_path, &bytes, &len, &error))
+    {
+      g_printerr ("app-bench: %s\n", error->message);
+      return 1;
+    }
+  const guint8 *data = (const guint8 *) bytes;
+  g_autoptr (GArray) is_events = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g_autoptr (GArray) ends = record_ends (data, len, is_events);
+  /* The last records: END, then the last event records. */
+  guint refreshes = 6;
+  guint last_event = ends->len;
+  while (last_event > 0 && !g_array_index (is_events, gboolean, last_event - 1))
+    last_event--;
+  guint needed = refreshes * records_per_refresh * 2;   /* before and after each take a share */
+  if (last_event < needed + 1)
+    {
+      g_printerr ("app-bench: the trace has too few event records\n");
+      return 1;
+    }
+  guint start_record = last_event - needed;   /* records [0, start_record) are shown first */
+  g_autofree char *dir = g_dir_make_tmp ("app-bench-live-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "recording.fstrace", NULL);
+
+  FsWindow *window = fs_window_new (NULL);
+  fs_window_set_autoplay (window, FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_for (500000);
+  frames.clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  g_signal_connect (frames.clock, "update", G_CALLBACK (update_cb), NULL);
+  g_signal_connect (frames.clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+  FsSession *session = fs_window_get_session (window);
+
+  g_autoptr (GArray) before_ms = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) before_cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) before_load = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) before_main = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) after_ms = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) after_cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) after_read = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) after_apply = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) after_finish = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) after_show = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) after_main = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gsize shown_end = g_array_index (ends, gsize, start_record - 1);
+  gsize new_events = 0;
+
+  /* Before: every refresh loads the whole file and shows a new trace. */
+  write_prefix (path, data, 0, shown_end);
+  {
+    g_autoptr (FsTrace) first = fs_trace_load (path, NULL, &error);
+    fs_window_show_live_trace (window, first, path, "bench", TRUE, NULL);
+    printf ("live_trace_events %" G_GSIZE_FORMAT "\n", fs_trace_n_events (first));
+    until_painted (g_get_monotonic_time ());
+  }
+  guint record = start_record;
+  for (guint r = 0; r < refreshes; r++)
+    {
+      gsize from = shown_end;
+      record += records_per_refresh;
+      shown_end = g_array_index (ends, gsize, record - 1);
+      write_prefix (path, data, from, shown_end);
+      gint64 t0 = g_get_monotonic_time (), cpu0 = thread_cpu_us ();
+      /* (in the app this part runs in a worker thread) */
+      g_autoptr (FsTrace) trace = fs_trace_load (path, NULL, &error);
+      gint64 loaded = g_get_monotonic_time () - t0, load_cpu = thread_cpu_us () - cpu0;
+      gint64 n_before = (gint64) fs_trace_n_events (fs_session_get_trace (session));
+      fs_window_show_live_trace (window, trace, path, "bench", TRUE, NULL);
+      gint64 took = until_painted (t0);
+      gint64 cpu = thread_cpu_us () - cpu0 - load_cpu;   /* the main thread's share */
+      new_events = fs_trace_n_events (trace) - (gsize) n_before;
+      g_array_append_val (before_ms, took);
+      gint64 main_wall = took - loaded;
+      g_array_append_val (before_main, main_wall);
+      g_array_append_val (before_cpu, cpu);
+      g_array_append_val (before_load, loaded);
+      iterate_for (200000);
+    }
+
+  /* After: the double-buffered follower, one trace object shown. */
+  g_autoptr (FsTraceFollower) follower = fs_trace_follower_new_double_buffered (path);
+  if (!fs_trace_follower_update_back (follower, &error) || !fs_trace_follower_swap (follower, NULL))
+    {
+      g_printerr ("app-bench: %s\n", error ? error->message : "nothing to show");
+      return 1;
+    }
+  fs_window_show_live_trace (window, fs_trace_follower_get_trace (follower), path, "bench", TRUE, NULL);
+  until_painted (g_get_monotonic_time ());
+  iterate_for (200000);
+  for (guint r = 0; r < refreshes; r++)
+    {
+      gsize from = shown_end;
+      record += records_per_refresh;
+      shown_end = g_array_index (ends, gsize, record - 1);
+      write_prefix (path, data, from, shown_end);
+      gint64 t0 = g_get_monotonic_time ();
+      /* (in the app this part runs in a worker thread: read, apply, finish
+       * into the back trace) */
+      if (!fs_trace_follower_update_back (follower, &error))
+        {
+          g_printerr ("app-bench: %s\n", error->message);
+          return 1;
+        }
+      gint64 in_thread = g_get_monotonic_time () - t0;
+      gint64 cpu0 = thread_cpu_us (), t1 = g_get_monotonic_time ();
+      FsTraceGrowth growth;
+      if (!fs_trace_follower_swap (follower, &growth))
+        {
+          g_printerr ("app-bench: the back trace had nothing new\n");
+          return 1;
+        }
+      gint64 swapped = g_get_monotonic_time () - t1;
+      FsTrace *trace = fs_trace_follower_get_trace (follower);
+      gint64 t2 = g_get_monotonic_time ();
+      fs_window_show_live_trace (window, trace, path, "bench", TRUE, &growth);
+      gint64 shown = g_get_monotonic_time () - t2;
+      until_painted (t1);
+      gint64 took = g_get_monotonic_time () - t0;
+      gint64 main_wall = g_get_monotonic_time () - t1;
+      gint64 cpu = thread_cpu_us () - cpu0;
+      g_array_append_val (after_ms, took);
+      g_array_append_val (after_cpu, cpu);
+      g_array_append_val (after_read, in_thread);
+      g_array_append_val (after_apply, swapped);
+      g_array_append_val (after_show, shown);
+      g_array_append_val (after_main, main_wall);
+      /* The thread's share that is fs_trace_finish, which rebuilds the
+       * trace's indices over every event: timed again on its own. */
+      gint64 t3 = g_get_monotonic_time ();
+      fs_trace_finish (trace, NULL);
+      gint64 finish = g_get_monotonic_time () - t3;
+      g_array_append_val (after_finish, finish);
+      iterate_for (200000);
+    }
+
+  printf ("live_new_events_per_refresh %" G_GSIZE_FORMAT "\n", new_events);
+  printf ("live_refreshes %u\n", refreshes);
+  printf ("live_before_refresh_ms %.1f\n", median_ms (before_ms));
+  printf ("live_before_load_ms %.1f\n", median_ms (before_load));
+  printf ("live_before_main_ms %.1f\n", median_ms (before_main));
+  printf ("live_before_main_cpu_ms %.1f\n", median_ms (before_cpu));
+  printf ("live_after_refresh_ms %.1f\n", median_ms (after_ms));
+  printf ("live_after_thread_ms %.1f\n", median_ms (after_read));
+  printf ("live_after_thread_finish_ms %.1f\n", median_ms (after_finish));
+  printf ("live_after_main_ms %.1f\n", median_ms (after_main));
+  printf ("live_after_swap_ms %.3f\n", median_ms (after_apply));
+  printf ("live_after_show_ms %.1f\n", median_ms (after_show));
+  printf ("live_after_main_cpu_ms %.1f\n", median_ms (after_cpu));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+  return 0;
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -146,9 +368,11 @@ main (int argc, char *argv[])
   FsEventList *list;
   gint64 start, elapsed, open_cpu_start;
 
-  if (argc != 2)
+  gboolean live = argc >= 3 && strcmp (argv[1], "--live") == 0;
+  if (!live && argc != 2)
     {
-      g_printerr ("usage: app-bench TRACE.fstrace\n");
+      g_printerr ("usage: app-bench TRACE.fstrace\n"
+                  "       app-bench --live TRACE.fstrace [RECORDS_PER_REFRESH]\n");
       return 2;
     }
   gtk_init ();
@@ -156,6 +380,8 @@ main (int argc, char *argv[])
   frames.work = g_array_new (FALSE, FALSE, sizeof (gint64));
   frames.cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
   frames.intervals = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (live)
+    return live_bench (argv[2], argc >= 4 ? (guint) MAX (atoi (argv[3]), 1) : 1);
 
   window = fs_window_new (NULL);
   fs_window_set_autoplay (window, FALSE);

@@ -843,6 +843,7 @@ fs_trace_save (FsTrace *trace, const char *path, GError **error)
 typedef struct {
   const guint8 *data;
   gsize         len;
+  gsize         base;         /* file offset of data[0]: a follower reads from the middle */
   const char   *name;
   FsTrace      *trace;
   guint         n_strings;
@@ -851,6 +852,12 @@ typedef struct {
   gsize         n_events;
   gint64        last_t_ns;
   gboolean      ended;
+  /* Following a growing file: events are decoded here and appended to the
+   * trace only once their whole record is valid, so a bad record leaves the
+   * trace as it was before it (NULL when loading: straight into the trace). */
+  GArray       *staging;
+  guint         n_rewrites;   /* PROCESS records that rewrote an existing row */
+  gboolean      meta_changed;
 } Reader;
 
 static gboolean G_GNUC_PRINTF (5, 6)
@@ -861,7 +868,7 @@ reader_fail (Reader *r, GError **error, FsTraceError code, gsize offset, const c
   g_autofree char *msg = g_strdup_vprintf (format, args);
   va_end (args);
   g_set_error (error, FS_TRACE_ERROR, code, "%s: byte %" G_GSIZE_FORMAT ": %s",
-               r->name, offset, msg);
+               r->name, r->base + offset, msg);
   return FALSE;
 }
 
@@ -1059,6 +1066,8 @@ read_process (Reader *r, const guint8 *p, gsize off, gsize len, GError **error)
   if (!decode_exit_status (r, p + PR_EXIT, off + PR_EXIT, &row.exit, error))
     return FALSE;
 
+  if (id < r->n_processes)
+    r->n_rewrites++;
   if (id == r->n_processes)
     {
       FsProcessId got = fs_trace_add_process (r->trace, row.pid, FS_PROCESS_NONE, row.start_ns,
@@ -1099,6 +1108,7 @@ read_meta (Reader *r, const guint8 *p, gsize off, gsize len, GError **error)
     return reader_fail (r, error, FS_TRACE_ERROR_CORRUPT, off + 4, "reserved field not zero");
   FsTraceMeta *meta = fs_trace_get_meta (r->trace);
   gsize pos = BATCH_HEADER_SIZE;
+  r->meta_changed |= count > 0;
   for (guint32 i = 0; i < count; i++)
     {
       gsize entry = off + pos;
@@ -1368,9 +1378,19 @@ read_events (Reader *r, const guint8 *p, gsize off, gsize len, GError **error)
                         count, len + RECORD_HEADER_SIZE);
 
   const guint8 *e = p + BATCH_HEADER_SIZE;
-  /* Decoded in place into the trace's event array (no copy); if one turns
-   * out to be invalid the whole trace is dropped anyway. */
-  FsEvent *batch = fs_trace_append_uninitialized (r->trace, count);
+  /* Loading: decoded in place into the trace's event array (no copy); if one
+   * turns out to be invalid the whole trace is dropped anyway.  Following:
+   * staged, because the trace lives on after an error. */
+  FsEvent *batch;
+  if (r->staging)
+    {
+      g_array_set_size (r->staging, count);
+      batch = (FsEvent *) r->staging->data;
+    }
+  else
+    batch = fs_trace_append_uninitialized (r->trace, count);
+  gint64 record_last_t_ns = r->last_t_ns;
+  gsize record_n_events = r->n_events;
   for (guint32 i = 0; i < count; i++, e += EVENT_SIZE)
     {
       gsize bad_at;
@@ -1382,19 +1402,33 @@ read_events (Reader *r, const guint8 *p, gsize off, gsize len, GError **error)
       ev->process = FS_PROCESS_NONE;
       ev->kind = FS_EVENT_STOP;
       if (G_UNLIKELY (!decode_event (r, e, ev, &bad_at, &problem)))
-        return reader_fail (r, error, FS_TRACE_ERROR_CORRUPT, ev_off + bad_at,
-                            "event %" G_GSIZE_FORMAT " (%s): %s", r->n_events,
-                            ev->kind > 0 && ev->kind < FS_EVENT_KIND_LAST
-                              ? fs_event_kind_name (ev->kind) : "?", problem);
+        {
+          reader_fail (r, error, FS_TRACE_ERROR_CORRUPT, ev_off + bad_at,
+                       "event %" G_GSIZE_FORMAT " (%s): %s", r->n_events,
+                       ev->kind > 0 && ev->kind < FS_EVENT_KIND_LAST
+                         ? fs_event_kind_name (ev->kind) : "?", problem);
+          goto fail;
+        }
       if (G_UNLIKELY (ev->t_ns < r->last_t_ns || ev->t_ns == FS_TIME_NONE))
-        return reader_fail (r, error, FS_TRACE_ERROR_CORRUPT, ev_off + EV_TIME,
-                            "event %" G_GSIZE_FORMAT " at %" G_GINT64_FORMAT " ns is earlier "
-                            "than the event before it (%" G_GINT64_FORMAT " ns)",
-                            r->n_events, ev->t_ns, r->last_t_ns);
+        {
+          reader_fail (r, error, FS_TRACE_ERROR_CORRUPT, ev_off + EV_TIME,
+                       "event %" G_GSIZE_FORMAT " at %" G_GINT64_FORMAT " ns is earlier "
+                       "than the event before it (%" G_GINT64_FORMAT " ns)",
+                       r->n_events, ev->t_ns, r->last_t_ns);
+          goto fail;
+        }
       r->last_t_ns = ev->t_ns;
       r->n_events++;
     }
+  if (r->staging && count > 0)
+    memcpy (fs_trace_append_uninitialized (r->trace, count), batch, (gsize) count * sizeof *batch);
   return TRUE;
+
+fail:
+  /* The record is dropped as a whole: none of its events reached the trace. */
+  r->last_t_ns = record_last_t_ns;
+  r->n_events = record_n_events;
+  return FALSE;
 }
 
 static gboolean
@@ -1537,7 +1571,7 @@ check_parent_cycles (Reader *r, GError **error)
         {
           g_set_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_CORRUPT,
                        "%s: byte %" G_GSIZE_FORMAT ": process %u is its own ancestor",
-                       r->name, r->len, id);
+                       r->name, r->base + r->len, id);
           return FALSE;
         }
     }
@@ -1637,4 +1671,402 @@ fs_trace_load (const char *path, char **warning, GError **error)
   FsTrace *trace = fs_trace_load_bytes (map, len, path, warning, error);
   munmap (map, len);
   return trace;
+}
+
+/* ---- Follower ---------------------------------------------------------- */
+
+/* What a follower knows about the contents of one trace object: the reader's
+ * counts (what is defined, the last event time, whether END was seen) and
+ * how far into the file they go. */
+typedef struct {
+  Reader    reader;         /* reader.trace: the object holding these contents */
+  gsize     offset;         /* just past the last complete record applied */
+  gboolean  header_read;
+  gboolean  failed;
+  guint     n_rewrites;     /* of its last apply */
+  gboolean  meta_changed;
+} FollowState;
+
+struct _FsTraceFollower
+{
+  gint        ref_count;
+  char       *path;
+  FsTrace    *trace;          /* the front trace: what callers read */
+  FollowState front;
+  FsTrace    *back_trace;     /* double-buffered only: updated by a worker thread */
+  FollowState back;
+  /* The file being followed, from the first read (only reads use these). */
+  gboolean    have_identity;
+  dev_t       dev;
+  ino_t       ino;
+};
+
+static void
+follow_state_init (FollowState *st, const char *name, FsTrace *trace)
+{
+  *st = (FollowState) {
+    .reader = {
+      .name = name,
+      .trace = trace,
+      .n_strings = fs_trace_n_strings (trace),
+      .n_strvs = fs_trace_n_strvs (trace),
+      .n_processes = fs_trace_n_processes (trace),
+      .last_t_ns = G_MININT64,
+      .staging = g_array_new (FALSE, FALSE, sizeof (FsEvent)),
+    },
+  };
+}
+
+/* An empty trace, finished, so whoever shows it may query it at once. */
+static FsTrace *
+new_empty_trace (void)
+{
+  FsTrace *trace = fs_trace_new ();
+  fs_trace_finish (trace, NULL);
+  return trace;
+}
+
+static FsTraceFollower *
+follower_new (const char *path, gboolean double_buffered)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  FsTraceFollower *self = g_new0 (FsTraceFollower, 1);
+  self->ref_count = 1;
+  self->path = g_strdup (path);
+  self->trace = new_empty_trace ();
+  follow_state_init (&self->front, self->path, self->trace);
+  if (double_buffered)
+    {
+      self->back_trace = new_empty_trace ();
+      follow_state_init (&self->back, self->path, self->back_trace);
+    }
+  return self;
+}
+
+FsTraceFollower *
+fs_trace_follower_new (const char *path)
+{
+  return follower_new (path, FALSE);
+}
+
+FsTraceFollower *
+fs_trace_follower_new_double_buffered (const char *path)
+{
+  return follower_new (path, TRUE);
+}
+
+FsTraceFollower *
+fs_trace_follower_ref (FsTraceFollower *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_int_inc (&self->ref_count);
+  return self;
+}
+
+void
+fs_trace_follower_unref (FsTraceFollower *self)
+{
+  if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
+    return;
+  g_array_unref (self->front.reader.staging);
+  g_object_unref (self->trace);
+  if (self->back_trace)
+    {
+      g_array_unref (self->back.reader.staging);
+      g_object_unref (self->back_trace);
+    }
+  g_free (self->path);
+  g_free (self);
+}
+
+FsTrace *
+fs_trace_follower_get_trace (FsTraceFollower *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->trace;
+}
+
+gsize
+fs_trace_follower_get_offset (FsTraceFollower *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->front.offset;
+}
+
+gboolean
+fs_trace_follower_is_complete (FsTraceFollower *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->front.reader.ended;
+}
+
+/* The file from `from` to its current end. */
+static GBytes *
+read_from (FsTraceFollower *self, gsize from, GError **error)
+{
+  int fd = open (self->path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat (fd, &st) < 0)
+    {
+      int saved = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_IO, "%s: cannot open: %s",
+                   self->path, g_strerror (saved));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_IO, "%s: not a regular file", self->path);
+      return NULL;
+    }
+  if (self->have_identity && (st.st_dev != self->dev || st.st_ino != self->ino))
+    {
+      close (fd);
+      g_set_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_IO,
+                   "%s: the file was replaced while being followed", self->path);
+      return NULL;
+    }
+  self->have_identity = TRUE;
+  self->dev = st.st_dev;
+  self->ino = st.st_ino;
+  if ((guint64) st.st_size < from)
+    {
+      close (fd);
+      g_set_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_IO,
+                   "%s: byte %" G_GSIZE_FORMAT ": the file was truncated to %" G_GUINT64_FORMAT
+                   " bytes while being followed", self->path, from, (guint64) st.st_size);
+      return NULL;
+    }
+
+  gsize want = (gsize) st.st_size - from;
+  guint8 *buf = g_malloc (MAX (want, 1));
+  gsize got = 0;
+  while (got < want)
+    {
+      ssize_t n = pread (fd, buf + got, want - got, (off_t) (from + got));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          close (fd);
+          g_free (buf);
+          g_set_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_IO, "%s: cannot read: %s",
+                       self->path, g_strerror (saved));
+          return NULL;
+        }
+      if (n == 0)
+        break;    /* shrank meanwhile: the next read reports it */
+      got += (gsize) n;
+    }
+  close (fd);
+  return g_bytes_new_take (buf, got);
+}
+
+GBytes *
+fs_trace_follower_read (FsTraceFollower *self, gsize *offset, GError **error)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (offset != NULL, NULL);
+
+  *offset = self->front.offset;
+  return read_from (self, self->front.offset, error);
+}
+
+/* Whether data (the start of the file) is too short to hold the whole file
+ * header yet while what there is looks like one: a file just created. */
+static gboolean
+header_still_coming (const guint8 *data, gsize len)
+{
+  if (memcmp (data, fs_trace_magic, MIN (len, sizeof fs_trace_magic)) != 0)
+    return FALSE;
+  if (len < FILE_HEADER_SIZE)
+    return TRUE;
+  guint32 size = get_u32 (data + FH_HEADER_SIZE);
+  return size <= MAX_FILE_HEADER_SIZE && size % RECORD_ALIGN == 0 && len < size;
+}
+
+/* Events below the returned index are where they were before the trace is
+ * finished again.  The file's events never go back in time, so only new
+ * sends at the instant of the last old event can sort in before old events
+ * of that instant (sends come first at one instant). */
+static gsize
+first_changed_event (FsTrace *trace, gsize n_before)
+{
+  gsize n;
+  const FsEvent *ev = fs_trace_events (trace, &n);
+  if (n_before == 0 || n_before >= n)
+    return n_before;
+  gint64 t_last = ev[n_before - 1].t_ns;
+  gboolean send_moves = FALSE;
+  for (gsize i = n_before; i < n && ev[i].t_ns == t_last && !send_moves; i++)
+    send_moves = ev[i].kind == FS_EVENT_SIGNAL_SEND;
+  if (!send_moves)
+    return n_before;
+  gsize k = n_before;
+  while (k > 0 && ev[k - 1].t_ns == t_last && ev[k - 1].kind != FS_EVENT_SIGNAL_SEND)
+    k--;
+  return k;
+}
+
+static void
+growth_init (FsTraceGrowth *growth, FsTrace *trace)
+{
+  *growth = (FsTraceGrowth) {
+    .n_events_before = fs_trace_n_events (trace),
+    .first_changed_event = fs_trace_n_events (trace),
+    .n_processes_before = fs_trace_n_processes (trace),
+  };
+}
+
+/* Applies the complete records of tail (read at offset) to the trace whose
+ * contents st describes, and finishes it. */
+static gboolean
+follow_apply (FsTraceFollower *self, FollowState *st, gsize offset, GBytes *tail,
+              FsTraceGrowth *growth, GError **error)
+{
+  FsTrace *trace = st->reader.trace;
+  growth_init (growth, trace);
+  if (st->failed)
+    {
+      g_set_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_IO,
+                   "%s: not followed any further after an earlier error", self->path);
+      return FALSE;
+    }
+
+  static const guint8 empty[1] = { 0 };
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (tail, &len);
+  Reader *r = &st->reader;
+  r->data = data ? data : empty;
+  r->len = len;
+  r->base = offset;
+  r->n_rewrites = 0;
+  r->meta_changed = FALSE;
+
+  gsize start = 0;
+  if (!st->header_read)
+    {
+      if (header_still_coming (r->data, len))
+        return TRUE;
+      if (!read_file_header (r, &start, error))
+        {
+          st->failed = TRUE;
+          return FALSE;
+        }
+      st->header_read = TRUE;
+    }
+  else if (len == 0)
+    return TRUE;
+
+  gsize cut = 0;
+  gboolean partial = FALSE;
+  gboolean ok = read_records (r, start, &cut, &partial, error) && check_parent_cycles (r, error);
+  if (ok)
+    {
+      growth->bytes_applied = cut;
+      st->offset = offset + cut;
+    }
+  fs_trace_get_meta (trace)->truncated = !r->ended;
+  growth->first_changed_event = first_changed_event (trace, growth->n_events_before);
+  growth->n_rewritten_processes = st->n_rewrites = r->n_rewrites;
+  growth->meta_changed = st->meta_changed = r->meta_changed;
+
+  /* Also after an error: what was applied before the bad record stays
+   * readable by whoever shows the trace. */
+  g_autoptr (GError) finish_error = NULL;
+  if (!fs_trace_finish (trace, &finish_error) && ok)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&finish_error), "%s: ", self->path);
+      ok = FALSE;
+    }
+  r->data = NULL;
+  r->len = 0;
+  if (!ok)
+    st->failed = TRUE;
+  return ok;
+}
+
+gboolean
+fs_trace_follower_apply (FsTraceFollower *self, gsize offset, GBytes *tail,
+                         FsTraceGrowth *growth, GError **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (tail != NULL, FALSE);
+  g_return_val_if_fail (offset == self->front.offset, FALSE);
+
+  FsTraceGrowth local;
+  return follow_apply (self, &self->front, offset, tail, growth ? growth : &local, error);
+}
+
+gboolean
+fs_trace_follower_update (FsTraceFollower *self, FsTraceGrowth *growth, GError **error)
+{
+  gsize offset = 0;
+  g_autoptr (GBytes) tail = fs_trace_follower_read (self, &offset, error);
+  if (tail == NULL)
+    {
+      if (growth)
+        growth_init (growth, self->trace);
+      return FALSE;
+    }
+  return fs_trace_follower_apply (self, offset, tail, growth, error);
+}
+
+gboolean
+fs_trace_follower_update_back (FsTraceFollower *self, GError **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->back_trace != NULL, FALSE);
+
+  gsize offset = self->back.offset;
+  g_autoptr (GBytes) tail = read_from (self, offset, error);
+  if (tail == NULL)
+    return FALSE;
+  FsTraceGrowth growth;
+  return follow_apply (self, &self->back, offset, tail, &growth, error);
+}
+
+gboolean
+fs_trace_follower_swap (FsTraceFollower *self, FsTraceGrowth *growth)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->back_trace != NULL, FALSE);
+
+  FsTraceGrowth local;
+  if (growth == NULL)
+    growth = &local;
+  growth_init (growth, self->trace);
+  if (self->back.failed || self->back.offset <= self->front.offset)
+    return FALSE;   /* the back holds nothing the front has not */
+
+  gsize n_before = fs_trace_n_events (self->trace);
+  gsize front_offset = self->front.offset;
+  fs_trace_swap_contents (self->trace, self->back_trace);
+  FollowState held = self->front;
+  self->front = self->back;
+  self->back = held;
+  self->front.reader.trace = self->trace;
+  self->back.reader.trace = self->back_trace;
+
+  /* What changed against the old front contents (now the back's): only
+   * events of the old last instant can have moved (see
+   * first_changed_event); compare those. */
+  growth->bytes_applied = self->front.offset - front_offset;
+  growth->n_rewritten_processes = self->front.n_rewrites + self->back.n_rewrites;
+  growth->meta_changed = self->front.meta_changed || self->back.meta_changed;
+  if (n_before > 0)
+    {
+      const FsEvent *now = fs_trace_events (self->trace, &(gsize) { 0 });
+      const FsEvent *was = fs_trace_events (self->back_trace, &(gsize) { 0 });
+      gsize k = fs_trace_lower_bound (self->back_trace, was[n_before - 1].t_ns);
+      for (; k < n_before; k++)
+        if (memcmp (&now[k], &was[k], sizeof *now) != 0)
+          break;
+      growth->first_changed_event = k;
+    }
+  return TRUE;
 }

@@ -1129,6 +1129,23 @@ fs_trace_finish (FsTrace *self, GError **error)
   return TRUE;
 }
 
+void
+fs_trace_swap_contents (FsTrace *a, FsTrace *b)
+{
+  g_return_if_fail (FS_IS_TRACE (a));
+  g_return_if_fail (FS_IS_TRACE (b));
+
+  /* Everything after the GObject header is plain data and pointers that
+   * nothing points back into (the string table's keys point into the
+   * string chunk, which moves with it). */
+  const gsize start = G_STRUCT_OFFSET (FsTrace, meta);
+  const gsize size = sizeof (FsTrace) - start;
+  guint8 held[sizeof (FsTrace)];
+  memcpy (held, (guint8 *) a + start, size);
+  memcpy ((guint8 *) a + start, (guint8 *) b + start, size);
+  memcpy ((guint8 *) b + start, held, size);
+}
+
 /* ---------------------------------------------------------------- queries */
 
 gsize

@@ -262,6 +262,13 @@ const FsEvent  *fs_trace_events            (FsTrace *self, gsize *n_events);
  * (an event names a process that does not exist, …). */
 gboolean        fs_trace_finish            (FsTrace *self, GError **error);
 gint64          fs_trace_duration          (FsTrace *self);
+/* Exchanges everything two traces hold (processes, events, strings, meta,
+ * indices, finished state), in O(1); the objects keep their identity and
+ * references.  For a reader that builds the next version of a growing trace
+ * in a worker thread while the one on screen stays readable (see
+ * FsTraceFollower).  Pointers obtained from either trace (strings, strvs,
+ * processes, events) now belong to the other one. */
+void            fs_trace_swap_contents     (FsTrace *a, FsTrace *b);
 
 /* Queries (valid after fs_trace_finish). */
 /* First index with t_ns >= t (n_events when none). */

@@ -604,9 +604,12 @@ ignore_scroll_warning (const char *domain, GLogLevelFlags level, const char *mes
 }
 
 typedef struct {
-  guint   n_traces;
+  guint   n_traces;       /* trace objects the session was given */
+  guint   n_grew;         /* times the trace shown grew in place */
+  FsTrace *shown;         /* the last trace object given (not a reference) */
   gsize   last_n_events;
   gboolean grew_while_running;
+  gboolean rows_match;    /* the event list's rows equal a fresh list's, at every growth */
 } WindowLog;
 
 static void
@@ -615,11 +618,36 @@ session_trace_cb (FsSession *session, GParamSpec *pspec, WindowLog *log)
   FsTrace *trace = fs_session_get_trace (session);
   if (trace == NULL)
     return;
-  gsize n = fs_trace_n_events (trace);
-  if (log->n_traces > 0 && n > log->last_n_events)
-    log->grew_while_running = TRUE;
   log->n_traces++;
+  log->shown = trace;
+  log->last_n_events = fs_trace_n_events (trace);
+}
+
+/* Runs after the views extended what they built (connected after them). */
+static void
+session_grew_cb (FsSession *session, guint64 first_changed_event, guint n_processes_before,
+                 FsWindow *window)
+{
+  WindowLog *log = g_object_get_data (G_OBJECT (window), "test-log");
+  FsTrace *trace = fs_session_get_trace (session);
+  /* Grown in place: the same object as the session was given. */
+  g_assert_true (trace == log->shown);
+  gsize n = fs_trace_n_events (trace);
+  g_assert_cmpuint (n, >=, log->last_n_events);
+  if (n > log->last_n_events)
+    log->grew_while_running = TRUE;
+  log->n_grew++;
   log->last_n_events = n;
+
+  /* The event list, extended, shows what a list made afresh would. */
+  FsEventListModel *shown = fs_event_list_get_model (fs_window_get_event_list (window));
+  g_autoptr (FsEventListModel) fresh = fs_event_list_model_new ();
+  fs_event_list_model_set_trace (fresh, trace);
+  guint rows = g_list_model_get_n_items (G_LIST_MODEL (shown));
+  gboolean match = rows == g_list_model_get_n_items (G_LIST_MODEL (fresh));
+  for (guint i = 0; match && i < rows; i++)
+    match = fs_event_list_model_get_event (shown, i) == fs_event_list_model_get_event (fresh, i);
+  log->rows_match = log->rows_match && match;
 }
 
 static gboolean
@@ -653,8 +681,10 @@ test_window_run (void)
   g_assert_nonnull (live);
   FsScenarioEditor *editor = fs_window_live_get_editor (live);
   FsSession *session = fs_window_get_session (window);
-  WindowLog log = { 0 };
+  WindowLog log = { .rows_match = TRUE };
   g_signal_connect (session, "notify::trace", G_CALLBACK (session_trace_cb), &log);
+  g_object_set_data (G_OBJECT (window), "test-log", &log);
+  g_signal_connect_after (session, "trace-grew", G_CALLBACK (session_grew_cb), window);
 
   /* An error: nothing runs, the window says why and shows the editor. */
   fs_scenario_editor_set_text (editor, "process main {\n  sleep 1 parsec\n}\n");
@@ -680,10 +710,16 @@ test_window_run (void)
   g_assert_nonnull (run);
   g_assert_true (fs_live_run_is_running (run));
   g_assert_true (fs_window_live_get_follow (live));
+  guint traces_before = log.n_traces;
   spin_until_done (live, 20000);
-  g_test_message ("window saw %u snapshots, last %" G_GSIZE_FORMAT " events", log.n_traces, log.last_n_events);
-  g_assert_cmpuint (log.n_traces, >=, 2);
+  g_test_message ("window saw %u trace objects, grown %u times, last %" G_GSIZE_FORMAT " events",
+                  log.n_traces - traces_before, log.n_grew, log.last_n_events);
+  /* One trace object for the whole run, grown in place at each refresh
+   * (the views extended it, nothing was rebuilt from a new trace). */
+  g_assert_cmpuint (log.n_traces, ==, traces_before + 1);
+  g_assert_cmpuint (log.n_grew, >=, 2);
   g_assert_true (log.grew_while_running);
+  g_assert_true (log.rows_match);
   FsTrace *trace = fs_session_get_trace (session);
   g_assert_true (trace == fs_live_run_get_trace (run));
   /* Followed to the end. */
@@ -718,14 +754,14 @@ test_window_run (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "live.run", NULL));
   run = fs_window_live_get_run (live);
   gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  guint seen = log.n_traces;
-  while (log.n_traces < seen + 2 && g_get_monotonic_time () < end)
+  guint seen = log.n_traces + log.n_grew;
+  while (log.n_traces + log.n_grew < seen + 2 && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  g_assert_cmpuint (log.n_traces, >=, seen + 2);
+  g_assert_cmpuint (log.n_traces + log.n_grew, >=, seen + 2);
   fs_session_seek_event (session, 0);
   g_assert_false (fs_window_live_get_follow (live));
-  guint before = log.n_traces;
-  while (log.n_traces < before + 1 && g_get_monotonic_time () < end)
+  guint before = log.n_traces + log.n_grew;
+  while (log.n_traces + log.n_grew < before + 1 && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
   g_assert_cmpuint (fs_session_get_current_event (session), ==, 0);  /* stayed where the user put it */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "live.stop", NULL));
@@ -733,6 +769,8 @@ test_window_run (void)
   g_assert_null (strstr (fs_window_get_banner_text (window), "error"));
 
   g_signal_handlers_disconnect_by_data (session, &log);
+  g_signal_handlers_disconnect_by_data (session, window);
+  g_assert_true (log.rows_match);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -380,6 +380,153 @@ test_format (void)
   g_object_unref (t.trace);
 }
 
+/* Rows of a model against a model made afresh on the same trace. */
+static void
+assert_rows_as_fresh (FsEventListModel *model, FsTrace *trace, guint32 kinds, FsProcessId process,
+                      const char *search)
+{
+  g_autoptr (FsEventListModel) fresh = fs_event_list_model_new ();
+  fs_event_list_model_set_trace (fresh, trace);
+  fs_event_list_model_set_filter (fresh, kinds, process, 0, search);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
+  g_assert_cmpuint (n, ==, g_list_model_get_n_items (G_LIST_MODEL (fresh)));
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpuint (fs_event_list_model_get_event (model, i), ==,
+                      fs_event_list_model_get_event (fresh, i));
+}
+
+typedef struct {
+  guint   grew;
+  guint64 first_changed;
+  guint   n_processes_before;
+  guint   traces;
+} GrewLog;
+
+static void
+grew_cb (FsSession *session, guint64 first_changed, guint n_processes_before, GrewLog *log)
+{
+  log->grew++;
+  log->first_changed = first_changed;
+  log->n_processes_before = n_processes_before;
+}
+
+static void
+trace_notify_cb (FsSession *session, GParamSpec *pspec, GrewLog *log)
+{
+  log->traces++;
+}
+
+/* A live trace grows in place: the session keeps the playhead, selection and
+ * a zoomed range (a full range grows), and an event model extends its rows
+ * with the filter it has, ending where a fresh one would. */
+static void
+test_trace_grew (void)
+{
+  UiTestTrace t = ui_test_trace_new ();
+  FsSession *session = fs_session_new ();
+  GrewLog log = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  fs_session_set_trace (session, t.trace, "live.fstrace", NULL);
+  g_signal_connect (session, "trace-grew", G_CALLBACK (grew_cb), &log);
+  g_signal_connect (session, "notify::trace", G_CALLBACK (trace_notify_cb), &log);
+  gint64 old_duration = fs_session_get_duration (session);
+  gsize old_n = fs_trace_n_events (t.trace);
+  fs_session_seek (session, old_duration / 2);
+  gsize current = fs_session_get_current_event (session);
+  fs_session_select_process (session, t.worker1);
+
+  FsEventListModel *all = fs_event_list_model_new ();
+  FsEventListModel *outputs = fs_event_list_model_new ();
+  FsEventListModel *of_main = fs_event_list_model_new ();
+  FsEventListModel *searched = fs_event_list_model_new ();
+  fs_event_list_model_set_trace (all, t.trace);
+  fs_event_list_model_set_trace (outputs, t.trace);
+  fs_event_list_model_set_filter (outputs, 1u << FS_EVENT_OUTPUT, FS_PROCESS_NONE, 0, NULL);
+  fs_event_list_model_set_trace (of_main, t.trace);
+  fs_event_list_model_set_filter (of_main, FS_EVENT_KINDS_ALL, t.main_id, 0, NULL);
+  fs_event_list_model_set_trace (searched, t.trace);
+  fs_event_list_model_set_filter (searched, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, 0, "late");
+  guint generation = fs_event_list_model_get_generation (outputs);
+
+  /* More of the recording: a new process, output, a signal, exits. */
+  gint64 t0 = old_duration;
+  FsProcessId late = fs_trace_add_process (t.trace, 103, t.main_id, t0 + 10, "late");
+  fs_trace_append (t.trace, t0 + 10, t.main_id, FS_EVENT_FORK)->u.fork.child = late;
+  ui_test_print (t.trace, t0 + 20, late, "late line");
+  ui_test_print (t.trace, t0 + 30, t.main_id, "main again");
+  ui_test_send (t.trace, t0 + 40, t.main_id, late, SIGTERM, FS_ACTION_TERMINATE);
+  g_assert_true (fs_trace_finish (t.trace, &error));
+  fs_session_trace_grew (session, old_n, 3);
+  fs_event_list_model_trace_grew (all, old_n);
+  fs_event_list_model_trace_grew (outputs, old_n);
+  fs_event_list_model_trace_grew (of_main, old_n);
+  fs_event_list_model_trace_grew (searched, old_n);
+
+  g_assert_cmpuint (log.grew, ==, 1);
+  g_assert_cmpuint (log.traces, ==, 0);  /* not a new trace */
+  g_assert_cmpuint (log.first_changed, ==, old_n);
+  g_assert_cmpuint (log.n_processes_before, ==, 3);
+  g_assert_cmpint (fs_session_get_duration (session), >, old_duration);
+  g_assert_cmpint (fs_session_get_time (session), ==, old_duration / 2);
+  g_assert_cmpuint (fs_session_get_current_event (session), ==, current);
+  g_assert_cmpuint (fs_session_get_selected_process (session), ==, t.worker1);
+  gint64 from, to;
+  fs_session_get_visible_range (session, &from, &to);
+  g_assert_cmpint (from, ==, 0);
+  g_assert_cmpint (to, ==, fs_session_get_duration (session));  /* the full range grew */
+
+  assert_rows_as_fresh (all, t.trace, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, NULL);
+  assert_rows_as_fresh (outputs, t.trace, 1u << FS_EVENT_OUTPUT, FS_PROCESS_NONE, NULL);
+  assert_rows_as_fresh (of_main, t.trace, FS_EVENT_KINDS_ALL, t.main_id, NULL);
+  assert_rows_as_fresh (searched, t.trace, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, "late");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (searched)), >=, 3);
+  /* Appended, not replaced: the old rows kept their generation. */
+  g_assert_cmpuint (fs_event_list_model_get_generation (outputs), ==, generation);
+
+  /* Zoomed in: the range stays while the trace grows. */
+  fs_session_set_visible_range (session, 1000, 2000);
+  old_n = fs_trace_n_events (t.trace);
+  gint64 t1 = fs_session_get_duration (session);
+  FsEvent *ev = fs_trace_append (t.trace, t1 + 5, late, FS_EVENT_EXIT);
+  ev->u.exit.status = (FsExitStatus) { .kind = FS_EXIT_SIGNAL, .value = SIGTERM };
+  /* A send at the very instant of the last old event sorts in before it. */
+  ev = fs_trace_append (t.trace, t1, FS_PROCESS_KERNEL, FS_EVENT_SIGNAL_SEND);
+  ev->signal = SIGCHLD;
+  ev->u.send.target = t.main_id;
+  g_assert_true (fs_trace_finish (t.trace, &error));
+  gsize moved = fs_trace_lower_bound (t.trace, t1);
+  g_assert_cmpuint (moved, <, old_n);
+  fs_session_trace_grew (session, moved, 4);
+  fs_event_list_model_trace_grew (all, moved);
+  fs_event_list_model_trace_grew (outputs, moved);
+  fs_event_list_model_trace_grew (of_main, moved);
+  fs_session_get_visible_range (session, &from, &to);
+  g_assert_cmpint (from, ==, 1000);
+  g_assert_cmpint (to, ==, 2000);
+  assert_rows_as_fresh (all, t.trace, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, NULL);
+  assert_rows_as_fresh (outputs, t.trace, 1u << FS_EVENT_OUTPUT, FS_PROCESS_NONE, NULL);
+  assert_rows_as_fresh (of_main, t.trace, FS_EVENT_KINDS_ALL, t.main_id, NULL);
+
+  /* A hidden process (the runner's) appearing hides its events from then on. */
+  old_n = fs_trace_n_events (t.trace);
+  gint64 t2 = fs_session_get_duration (session);
+  FsProcessId runner = fs_trace_add_process (t.trace, 104, FS_PROCESS_NONE, t2 + 1, "runner");
+  fs_trace_process (t.trace, runner)->flags |= FS_PROCESS_FLAG_HIDDEN;
+  ui_test_print (t.trace, t2 + 2, runner, "infrastructure");
+  g_assert_true (fs_trace_finish (t.trace, &error));
+  fs_event_list_model_trace_grew (all, old_n);
+  g_assert_true (fs_event_list_model_has_hidden (all));
+  assert_rows_as_fresh (all, t.trace, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, NULL);
+
+  g_object_unref (all);
+  g_object_unref (outputs);
+  g_object_unref (of_main);
+  g_object_unref (searched);
+  g_object_unref (session);
+  g_object_unref (t.trace);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -393,5 +540,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/event-model/filters", test_event_model);
   g_test_add_func ("/ui/event-model/items-changed", test_event_model_signals);
   g_test_add_func ("/ui/format", test_format);
+  g_test_add_func ("/ui/session/trace-grew", test_trace_grew);
   return g_test_run ();
 }

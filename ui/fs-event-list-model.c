@@ -63,6 +63,13 @@ struct _FsEventListModel {
   gboolean show_hidden;
   guint8 *hidden;               /* per process: FS_PROCESS_FLAG_HIDDEN; NULL when none is */
   guint generation;             /* counts replace_rows() */
+  /* The filter the rows were made with, for rows of events still to come. */
+  guint32 filter_kinds;
+  FsProcessId filter_process;
+  int filter_signal;
+  char *filter_search;
+  gsize n_events_seen;          /* events of the trace the rows account for */
+  guint n_processes_seen;       /* processes the hidden flags account for */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -112,6 +119,7 @@ fs_event_list_model_finalize (GObject *object)
   g_clear_object (&self->trace);
   g_clear_pointer (&self->rows, g_array_unref);
   g_clear_pointer (&self->hidden, g_free);
+  g_free (self->filter_search);
   G_OBJECT_CLASS (fs_event_list_model_parent_class)->finalize (object);
 }
 
@@ -124,6 +132,38 @@ fs_event_list_model_class_init (FsEventListModelClass *klass)
 static void
 fs_event_list_model_init (FsEventListModel *self)
 {
+  self->filter_kinds = FS_EVENT_KINDS_ALL;
+  self->filter_process = FS_PROCESS_NONE;
+}
+
+static void
+remember_filter (FsEventListModel *self, guint32 kind_mask, FsProcessId process, int signo,
+                 const char *search)
+{
+  self->filter_kinds = kind_mask;
+  self->filter_process = process;
+  self->filter_signal = signo;
+  if (search != self->filter_search)
+    {
+      g_free (self->filter_search);
+      self->filter_search = g_strdup (search);
+    }
+}
+
+/* Per process: hidden or not; NULL when no process is. */
+static guint8 *
+find_hidden (FsTrace *trace)
+{
+  guint8 *hidden = NULL;
+  guint n_processes = fs_trace_n_processes (trace);
+  for (FsProcessId id = 0; id < n_processes; id++)
+    if (fs_trace_process (trace, id)->flags & FS_PROCESS_FLAG_HIDDEN)
+      {
+        if (hidden == NULL)
+          hidden = g_new0 (guint8, n_processes);
+        hidden[id] = 1;
+      }
+  return hidden;
 }
 
 FsEventListModel *
@@ -179,16 +219,10 @@ fs_event_list_model_set_trace (FsEventListModel *self, FsTrace *trace)
   g_set_object (&self->trace, trace);
   g_clear_pointer (&self->hidden, g_free);
   if (trace != NULL)
-    {
-      guint n_processes = fs_trace_n_processes (trace);
-      for (FsProcessId id = 0; id < n_processes; id++)
-        if (fs_trace_process (trace, id)->flags & FS_PROCESS_FLAG_HIDDEN)
-          {
-            if (self->hidden == NULL)
-              self->hidden = g_new0 (guint8, n_processes);
-            self->hidden[id] = 1;
-          }
-    }
+    self->hidden = find_hidden (trace);
+  self->n_processes_seen = trace != NULL ? fs_trace_n_processes (trace) : 0;
+  remember_filter (self, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, 0, NULL);
+  self->n_events_seen = trace != NULL ? fs_trace_n_events (trace) : 0;
   if (self->hidden != NULL && !self->show_hidden)
     {
       fs_event_list_model_set_filter (self, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, 0, NULL);
@@ -424,6 +458,8 @@ fs_event_list_model_set_filter (FsEventListModel *self, guint32 kind_mask,
 
   events = fs_trace_events (self->trace, &n_events);
   n_events = MIN (n_events, (gsize) G_MAXUINT - 1);
+  remember_filter (self, kind_mask, process, signo, search);
+  self->n_events_seen = n_events;
   if (kind_mask == FS_EVENT_KINDS_ALL && process == FS_PROCESS_NONE && signo == 0
       && (search == NULL || *search == '\0') && (self->hidden == NULL || self->show_hidden))
     {
@@ -460,4 +496,92 @@ fs_event_list_model_set_filter (FsEventListModel *self, guint32 kind_mask,
     FS_PROFILE_END (filter_items_changed);
 
   }
+}
+
+void
+fs_event_list_model_trace_grew (FsEventListModel *self, gsize first_changed_event)
+{
+  g_return_if_fail (FS_IS_EVENT_LIST_MODEL (self));
+  if (self->trace == NULL)
+    return;
+
+  gsize n_events;
+  const FsEvent *events = fs_trace_events (self->trace, &n_events);
+  n_events = MIN (n_events, (gsize) G_MAXUINT - 1);
+  gsize from = self->n_events_seen;
+
+  /* Hidden processes are the scenario runner's, flagged when they appear.
+   * A new one only hides new events (a process is defined before any event
+   * names it), but an old one changing its flag, or the first hidden one
+   * while every event is shown unfiltered, changes which old rows show. */
+  guint8 *hidden = find_hidden (self->trace);
+  gboolean hidden_changed = FALSE;
+  for (FsProcessId id = 0; id < self->n_processes_seen && !hidden_changed; id++)
+    hidden_changed = (self->hidden != NULL && self->hidden[id]) != (hidden != NULL && hidden[id]);
+  if (hidden != NULL && self->rows == NULL && !self->show_hidden)
+    hidden_changed = TRUE;
+  g_free (self->hidden);
+  self->hidden = hidden;
+  self->n_processes_seen = fs_trace_n_processes (self->trace);
+
+  if (first_changed_event < from || hidden_changed)
+    {
+      g_autofree char *search = g_strdup (self->filter_search);
+      fs_event_list_model_set_filter (self, self->filter_kinds, self->filter_process,
+                                      self->filter_signal, search);
+      return;
+    }
+  if (n_events <= from)
+    return;
+  self->n_events_seen = n_events;
+
+  if (self->rows == NULL)
+    {
+      /* Unfiltered: the new rows are just more positions at the end. */
+      guint old = self->n_rows;
+      self->n_rows = (guint) n_events;
+      g_list_model_items_changed (G_LIST_MODEL (self), old, 0, self->n_rows - old);
+      return;
+    }
+
+  FS_PROFILE_BEGIN (filter_scan_grown);
+  SearchIndex index;
+  search_index_init (&index, self->trace, self->filter_search);
+  guint old = self->rows->len;
+  FsProcessId process = self->filter_process;
+  if (process != FS_PROCESS_NONE && process < fs_trace_n_processes (self->trace))
+    {
+      guint n = 0;
+      const guint32 *indices = fs_trace_process_events (self->trace, process, &n);
+      /* The process's events are in index order: its new ones are at the end. */
+      guint lo = 0, hi = n;
+      while (lo < hi)
+        {
+          guint mid = lo + (hi - lo) / 2;
+          if (indices[mid] < from)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      for (guint i = lo; i < n; i++)
+        if (indices[i] < n_events
+            && event_matches (self, &index, self->trace, &events[indices[i]], self->filter_kinds,
+                              self->filter_signal))
+          g_array_append_val (self->rows, indices[i]);
+    }
+  else if (process == FS_PROCESS_NONE)
+    {
+      for (gsize i = from; i < n_events; i++)
+        if (event_matches (self, &index, self->trace, &events[i], self->filter_kinds,
+                           self->filter_signal))
+          {
+            guint32 row = (guint32) i;
+            g_array_append_val (self->rows, row);
+          }
+    }
+  search_index_clear (&index);
+  FS_PROFILE_END (filter_scan_grown);
+  self->n_rows = self->rows->len;
+  if (self->n_rows > old)
+    g_list_model_items_changed (G_LIST_MODEL (self), old, 0, self->n_rows - old);
 }

@@ -35,6 +35,12 @@ void              fs_event_list_model_set_filter (FsEventListModel *self, guint3
                                                   FsProcessId process, int signo,
                                                   const char *search);
 gboolean          fs_event_list_model_is_filtered(FsEventListModel *self);
+/* The trace grew in place (a live recording; see fs_session_trace_grew):
+ * the rows of new events that pass the current filter are added at the end,
+ * the old rows stay (and keep their row widgets).  Only when events before
+ * the old end moved, or a process became hidden or visible, is the filter
+ * run again over every event. */
+void              fs_event_list_model_trace_grew (FsEventListModel *self, gsize first_changed_event);
 /* Changes whenever the rows are replaced (trace or filter).  Rows that keep
  * their position are not re-announced to GTK (see replace_rows()): views
  * that show rows by position redraw when this changes. */

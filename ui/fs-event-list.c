@@ -20,7 +20,7 @@ struct _FsEventList {
   GtkWidget parent_instance;
 
   FsSession *session;
-  gulong session_handlers[3];
+  gulong session_handlers[4];
 
   GtkWidget *box;
   GtkWidget *search_entry;
@@ -580,6 +580,82 @@ trace_changed_cb (FsSession *session, GParamSpec *pspec, FsEventList *self)
   FS_PROFILE_END (event_list_trace);
 }
 
+/* New processes and signals join the filter drop-downs without disturbing
+ * what is chosen there: processes at the end (ids are positions), signals
+ * in number order with the selection moved along. */
+static void
+extend_dropdowns (FsEventList *self, FsTrace *trace, guint n_processes_before, gsize first_new_event)
+{
+  GtkStringList *processes = GTK_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (self->process_dropdown)));
+  GtkStringList *signals = GTK_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (self->signal_dropdown)));
+  gboolean seen[FS_SIGNAL_MAX + 1] = { FALSE };
+  gsize n_events;
+  const FsEvent *events = fs_trace_events (trace, &n_events);
+
+  self->syncing = TRUE;
+  for (FsProcessId id = n_processes_before; id < fs_trace_n_processes (trace); id++)
+    {
+      g_autofree char *label = fs_format_process (trace, id);
+      gtk_string_list_append (processes, label);
+    }
+  for (guint i = 0; i < self->signal_choices->len; i++)
+    seen[g_array_index (self->signal_choices, int, i)] = TRUE;
+  for (gsize i = first_new_event; i < n_events; i++)
+    {
+      int sig = events[i].signal;
+      if (sig == 0 || sig > FS_SIGNAL_MAX || seen[sig])
+        continue;
+      seen[sig] = TRUE;
+      guint at = 0;
+      while (at < self->signal_choices->len && g_array_index (self->signal_choices, int, at) < sig)
+        at++;
+      guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->signal_dropdown));
+      g_array_insert_val (self->signal_choices, at, sig);
+      const char *names[] = { fs_signal_name (sig), NULL };
+      gtk_string_list_splice (signals, at + 1, 0, names);
+      if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && selected >= at + 1)
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (self->signal_dropdown), selected + 1);
+    }
+  self->syncing = FALSE;
+}
+
+/* A live trace grew in place: rows for the new events are added at the end
+ * (filtered as the list is), the filter, drop-downs and scroll position
+ * stay.  Cost: the new events, plus the new processes' drop-down labels. */
+static void
+trace_grew_cb (FsSession *session, guint64 first_changed_event, guint n_processes_before,
+               FsEventList *self)
+{
+  FsTrace *trace = fs_session_get_trace (session);
+  if (trace != fs_event_list_model_get_trace (self->model))
+    {
+      trace_changed_cb (session, NULL, self);
+      return;
+    }
+  FS_PROFILE_BEGIN (event_list_grew);
+  guint generation = fs_event_list_model_get_generation (self->model);
+  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  extend_dropdowns (self, trace, n_processes_before, (gsize) first_changed_event);
+  self->syncing = TRUE;
+  /* With a row selected, GtkSingleSelection fetches every added row looking
+   * for its item: unselect, and select the playhead's row afresh below. */
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  fs_event_list_model_trace_grew (self->model, (gsize) first_changed_event);
+  /* The scroll range is stale until the list is laid out again, which only
+   * happens when the number of rows changed. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) != n_rows)
+    self->rows_changed = TRUE;
+  self->syncing = FALSE;
+  /* Rows were replaced only when old events moved or hid: then the cells
+   * on screen show other events. */
+  if (fs_event_list_model_get_generation (self->model) != generation)
+    invalidate_cells (self);
+  gtk_widget_set_visible (self->hidden_toggle, fs_event_list_model_has_hidden (self->model));
+  update_count (self);
+  sync_to_playhead (self);
+  FS_PROFILE_END (event_list_grew);
+}
+
 void
 fs_event_list_set_session (FsEventList *self, FsSession *session)
 {
@@ -587,6 +663,7 @@ fs_event_list_set_session (FsEventList *self, FsSession *session)
     { "notify::trace", G_CALLBACK (trace_changed_cb) },
     { "notify::current-event", G_CALLBACK (current_event_cb) },
     { "notify::selected-process", G_CALLBACK (selected_process_cb) },
+    { "trace-grew", G_CALLBACK (trace_grew_cb) },
   };
 
   g_return_if_fail (FS_IS_EVENT_LIST (self));

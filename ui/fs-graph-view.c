@@ -17,7 +17,7 @@ struct _FsGraphView {
 
   FsSession *session;
   FsGraphLayout *layout;
-  gulong session_handlers[3];
+  gulong session_handlers[4];
 
   double zoom;
   double offset_x, offset_y;    /* widget position of layout (0, 0) */
@@ -156,6 +156,19 @@ trace_changed_cb (FsSession *session, GParamSpec *pspec, FsGraphView *self)
   rebuild_layout (self);
 }
 
+/* A live trace grew.  The layout is a function of the process tree (new
+ * processes, rewritten parents and names), so it is made again: its cost
+ * follows the number of processes, not of events, and the user's zoom and
+ * pan stay (the hovered node is dropped: ids stay, but its box may move). */
+static void
+trace_grew_cb (FsSession *session, guint64 first_changed_event, guint n_processes_before,
+               FsGraphView *self)
+{
+  gboolean fit = self->fit;
+  rebuild_layout (self);
+  self->fit = fit;
+}
+
 static void
 redraw_cb (FsSession *session, GParamSpec *pspec, FsGraphView *self)
 {
@@ -172,6 +185,7 @@ fs_graph_view_set_session (FsGraphView *self, FsSession *session)
     { "notify::trace", G_CALLBACK (trace_changed_cb) },
     { "notify::time", G_CALLBACK (redraw_cb) },
     { "notify::selected-process", G_CALLBACK (redraw_cb) },
+    { "trace-grew", G_CALLBACK (trace_grew_cb) },
   };
 
   g_return_if_fail (FS_IS_GRAPH_VIEW (self));

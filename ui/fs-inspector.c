@@ -7,7 +7,7 @@ struct _FsInspector {
   GtkWidget parent_instance;
 
   FsSession *session;
-  gulong session_handlers[3];
+  gulong session_handlers[4];
 
   GtkWidget *box;
   GtkWidget *title;
@@ -279,6 +279,14 @@ map_cb (GtkWidget *widget, FsInspector *self)
   update_state (self);
 }
 
+/* A live trace grew: the selected process may have exited or exec'd. */
+static void
+trace_grew_cb (FsSession *session, guint64 first_changed_event, guint n_processes_before,
+               FsInspector *self)
+{
+  selection_changed_cb (session, NULL, self);
+}
+
 void
 fs_inspector_set_session (FsInspector *self, FsSession *session)
 {
@@ -286,6 +294,7 @@ fs_inspector_set_session (FsInspector *self, FsSession *session)
     { "notify::selected-process", G_CALLBACK (selection_changed_cb) },
     { "notify::trace", G_CALLBACK (selection_changed_cb) },
     { "notify::time", G_CALLBACK (time_changed_cb) },
+    { "trace-grew", G_CALLBACK (trace_grew_cb) },
   };
 
   g_return_if_fail (FS_IS_INSPECTOR (self));

@@ -1,9 +1,24 @@
 /* fs-live-run.c: one forkscope-cli subprocess, its recording file, and the
- * periodic re-reading of that file while it grows.
+ * following of that file while it grows.
  *
  * Reads happen in a GTask thread; at most one is in flight, and the next one
- * waits at least twice as long as the last read took, so a huge recording
- * degrades the refresh rate instead of piling up work. */
+ * waits at least twice as long as the last update took, so a huge recording
+ * degrades the refresh rate instead of piling up work.
+ *
+ * The hand-over: the follower is double-buffered.  The worker thread reads
+ * the file's new bytes, applies them to the follower's back trace and
+ * finishes it — fs_trace_finish rebuilds the trace's indices over every
+ * event (≈ 0.1 s at a million events), so it must not run where the UI
+ * waits for it.  The main thread then swaps the back trace's contents into
+ * the trace on screen (fs_trace_follower_swap: O(1), the same object, so
+ * the views extend what they built instead of starting over) and emits
+ * "trace-updated".  The trace on screen is never written while the main
+ * thread could be reading it, and the thread never touches it.  Applying in
+ * the main thread instead (one trace, no copy) would be simpler, but the
+ * finish would then freeze the UI for time proportional to the whole trace
+ * at every refresh; the price of the back trace is its memory (a second copy
+ * of the trace) and decoding each new record twice (the back catches up on
+ * what the last swap gave the front). */
 #include "fs-live-run.h"
 
 #include "core/trace-file.h"
@@ -29,18 +44,21 @@ struct _FsLiveRun
   char          *recording_path;
   char          *log_path;
   FsTrace       *trace;
+  FsTraceFollower *follower;      /* NULL before the first read and after an error */
+  FsTraceGrowth  growth;          /* of the update being announced */
+  gboolean       growth_valid;    /* "trace-updated" grows the trace in place */
+  char          *follow_error;    /* why the last update failed, NULL when it did not */
   GCancellable  *cancellable;     /* cancelled on dispose: callbacks then do nothing */
 
   guint          refresh_source;
   guint          kill_source;
   gboolean       load_in_flight;
+  gboolean       final_pending;   /* the CLI ended during a read: one more after it */
   gboolean       exited;
   gboolean       stop_requested;
   int            exit_status;
-  gint64         last_size;       /* file size at the last read, -1 before */
+  gint64         last_size;       /* the file's bytes applied so far, -1 before */
   gint64         next_load_us;    /* monotonic time before which no read starts */
-  guint          load_seq;        /* reads started */
-  guint          applied_seq;     /* the newest read whose result was used */
 };
 
 G_DEFINE_FINAL_TYPE (FsLiveRun, fs_live_run, G_TYPE_OBJECT)
@@ -80,6 +98,7 @@ fs_live_run_dispose (GObject *object)
     g_subprocess_send_signal (self->process, SIGTERM);
   g_clear_object (&self->process);
   g_clear_object (&self->trace);
+  g_clear_pointer (&self->follower, fs_trace_follower_unref);
   G_OBJECT_CLASS (fs_live_run_parent_class)->dispose (object);
 }
 
@@ -92,6 +111,7 @@ fs_live_run_finalize (GObject *object)
   g_strfreev (self->argv);
   g_free (self->recording_path);
   g_free (self->log_path);
+  g_free (self->follow_error);
   G_OBJECT_CLASS (fs_live_run_parent_class)->finalize (object);
 }
 
@@ -310,71 +330,104 @@ fs_live_run_tracefs_available (char **reason)
   return cli != NULL;
 }
 
-/* ---- reading the growing trace --------------------------------------------- */
+/* ---- following the growing trace ------------------------------------------ */
 
 typedef struct {
-  char  *path;
-  gint64 size;
-  gint64 took_us;
-  guint  seq;
-} FsLoadJob;
+  FsTraceFollower *follower;      /* a reference: the run may go while the thread reads */
+  gint64  took_us;
+  gboolean final;
+} FsReadJob;
 
 static void
-load_job_free (FsLoadJob *job)
+read_job_free (FsReadJob *job)
 {
-  g_free (job->path);
+  fs_trace_follower_unref (job->follower);
   g_free (job);
 }
 
+/* Reads, applies and finishes into the follower's back trace only. */
 static void
-load_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+read_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
-  FsLoadJob *job = data;
+  FsReadJob *job = data;
   gint64 start = g_get_monotonic_time ();
   GError *error = NULL;
-  FsTrace *trace = fs_trace_load (job->path, NULL, &error);
+  gboolean ok = fs_trace_follower_update_back (job->follower, &error);
   job->took_us = g_get_monotonic_time () - start;
-  if (trace)
-    g_task_return_pointer (task, trace, g_object_unref);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
 }
 
 static void finish_run (FsLiveRun *self, const char *load_error);
+static void start_load (FsLiveRun *self, gboolean final);
+
+static void
+set_follow_error (FsLiveRun *self, const GError *error)
+{
+  g_free (self->follow_error);
+  self->follow_error = error ? g_strdup (error->message) : NULL;
+}
 
 static void
 load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = G_TASK (result);
-  gboolean final = GPOINTER_TO_INT (user_data);
   g_autoptr (GError) error = NULL;
-  g_autoptr (FsTrace) trace = g_task_propagate_pointer (task, &error);
+  gboolean read_ok = g_task_propagate_boolean (task, &error);
   if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     return;
 
   FsLiveRun *self = FS_LIVE_RUN (source);
-  FsLoadJob *job = g_task_get_task_data (task);
+  FsReadJob *job = g_task_get_task_data (task);
   self->load_in_flight = FALSE;
 
-  /* A read started earlier but finished later holds older data: drop it. */
   gint64 shown_us = 0;
-  if (trace && job->seq > self->applied_seq)
+  gint64 start = g_get_monotonic_time ();
+  FsTraceGrowth growth;
+  gboolean applied = read_ok && job->follower == self->follower;
+  gboolean swapped = applied && fs_trace_follower_swap (self->follower, &growth);
+  if (applied)
+    set_follow_error (self, NULL);
+  else if (job->follower == self->follower)
     {
-      self->applied_seq = job->seq;
-      self->last_size = job->size;
-      g_set_object (&self->trace, trace);
-      gint64 start = g_get_monotonic_time ();
-      g_signal_emit (self, signals[SIGNAL_TRACE_UPDATED], 0, trace);
-      shown_us = g_get_monotonic_time () - start;
+      /* Replaced, truncated or corrupt: this follower is done.  The next
+       * read starts a new one (a new trace) from the file's start, so a
+       * file that was rewritten is shown again; the trace shown so far stays
+       * until then. */
+      set_follow_error (self, error);
+      g_clear_pointer (&self->follower, fs_trace_follower_unref);
     }
-  /* The next read waits for twice what this one cost, reading in the thread
-   * and showing in the main loop, so a big recording slows the refresh rate
-   * down instead of the UI. */
-  self->next_load_us = g_get_monotonic_time ()
-                       + MAX (FS_LIVE_RUN_REFRESH_MS * 1000, 2 * (job->took_us + shown_us));
 
-  if (final)
-    finish_run (self, error ? error->message : NULL);
+  FsTrace *trace = swapped ? fs_trace_follower_get_trace (job->follower) : NULL;
+  if (trace)
+    {
+      gboolean grown = trace == self->trace;
+      self->last_size = (gint64) fs_trace_follower_get_offset (job->follower);
+      g_set_object (&self->trace, trace);
+      self->growth = growth;
+      self->growth_valid = grown;
+      g_signal_emit (self, signals[SIGNAL_TRACE_UPDATED], 0, trace);
+      self->growth_valid = FALSE;
+    }
+  shown_us = g_get_monotonic_time () - start;
+  /* The next read waits for twice what this one cost, reading and finishing
+   * in the thread and showing in the main loop, so a big recording slows the
+   * refresh rate down instead of the machine; and for four times the main
+   * loop's share, so showing never takes more than a quarter of the UI's
+   * time. */
+  self->next_load_us = g_get_monotonic_time ()
+                       + MAX (FS_LIVE_RUN_REFRESH_MS * 1000,
+                              MAX (2 * (job->took_us + shown_us), 4 * shown_us));
+
+  if (self->final_pending)
+    {
+      self->final_pending = FALSE;
+      start_load (self, TRUE);
+    }
+  else if (job->final)
+    finish_run (self, self->follow_error);
 }
 
 static gint64
@@ -387,15 +440,22 @@ file_size (const char *path)
 static void
 start_load (FsLiveRun *self, gboolean final)
 {
-  FsLoadJob *job = g_new0 (FsLoadJob, 1);
-  job->path = g_strdup (self->recording_path);
-  job->size = file_size (self->recording_path);
-  job->seq = ++self->load_seq;
+  /* One read at a time: a follower reads from where its last apply ended. */
+  if (self->load_in_flight)
+    {
+      self->final_pending |= final;
+      return;
+    }
+  if (self->follower == NULL)
+    self->follower = fs_trace_follower_new_double_buffered (self->recording_path);
+  FsReadJob *job = g_new0 (FsReadJob, 1);
+  job->follower = fs_trace_follower_ref (self->follower);
+  job->final = final;
   self->load_in_flight = TRUE;
 
-  g_autoptr (GTask) task = g_task_new (self, self->cancellable, load_done_cb, GINT_TO_POINTER (final));
-  g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
-  g_task_run_in_thread (task, load_thread);
+  g_autoptr (GTask) task = g_task_new (self, self->cancellable, load_done_cb, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) read_job_free);
+  g_task_run_in_thread (task, read_thread);
 }
 
 static gboolean
@@ -406,7 +466,7 @@ refresh_cb (gpointer user_data)
   if (self->load_in_flight || g_get_monotonic_time () < self->next_load_us)
     return G_SOURCE_CONTINUE;
   gint64 size = file_size (self->recording_path);
-  if (size <= 0 || size == self->last_size)
+  if (size <= 0 || (size == self->last_size && self->follower != NULL))
     return G_SOURCE_CONTINUE;
   start_load (self, FALSE);
   return G_SOURCE_CONTINUE;
@@ -727,6 +787,13 @@ fs_live_run_get_trace (FsLiveRun *self)
 {
   g_return_val_if_fail (FS_IS_LIVE_RUN (self), NULL);
   return self->trace;
+}
+
+const FsTraceGrowth *
+fs_live_run_get_growth (FsLiveRun *self)
+{
+  g_return_val_if_fail (FS_IS_LIVE_RUN (self), NULL);
+  return self->growth_valid ? &self->growth : NULL;
 }
 
 const char *

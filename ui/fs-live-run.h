@@ -5,14 +5,18 @@
  * the app never traces, never needs privileges itself (tracefs goes through
  * pkexec) and a crash of either side loses nothing: the CLI writes the trace
  * to a file under g_get_user_cache_dir()/forkscope/recordings, flushing it
- * every ≤100 ms.  While it runs this controller re-reads that file from a
- * worker thread at display rate and emits "trace-updated" with a fresh,
- * finished FsTrace; the main loop only ever waits for a thread's result.
+ * every ≤100 ms.  While it runs this controller follows that file with a
+ * double-buffered FsTraceFollower: a worker thread reads what was appended
+ * since the last read and applies and finishes it into a back copy of the
+ * trace, the main loop swaps that into the run's one FsTrace (O(1)) and
+ * emits "trace-updated"; the main loop never waits for the file or for
+ * fs_trace_finish.
  *
  * GTK-free (GIO only): the window drives it, tests drive it without a display.
  *
  * Signals:
- *   "trace-updated" (FsTrace *trace): a newer snapshot of the recording.
+ *   "trace-updated" (FsTrace *trace): the recording grew (the same trace
+ *     object as before, finished again; see fs_live_run_get_growth).
  *   "finished" (int exit_status, const char *error_message): the CLI ended;
  *     exit_status is its exit code (or 128+signal), error_message NULL on
  *     success, else the reason (the CLI's last error line).  The last
@@ -21,7 +25,7 @@
 #pragma once
 
 #include <gio/gio.h>
-#include "core/trace-model.h"
+#include "core/trace-file.h"
 
 G_BEGIN_DECLS
 
@@ -59,8 +63,13 @@ void         fs_live_run_stop              (FsLiveRun *self);
 
 FsLiveRunState fs_live_run_get_state       (FsLiveRun *self);
 gboolean     fs_live_run_is_running        (FsLiveRun *self);
-/* The latest snapshot (NULL before the first). */
+/* The recording as read so far (NULL before the first read).  One object
+ * for the whole run, grown in place at each "trace-updated", unless the
+ * file could not be followed (replaced, corrupt): then a new one. */
 FsTrace     *fs_live_run_get_trace         (FsLiveRun *self);
+/* During "trace-updated": what the update changed, when it grew the trace
+ * of the previous one in place; NULL when the trace is a new object. */
+const FsTraceGrowth *fs_live_run_get_growth (FsLiveRun *self);
 /* The recording file (NULL before a start). */
 const char  *fs_live_run_get_recording_path(FsLiveRun *self);
 /* The CLI's pid while it runs, else 0. */

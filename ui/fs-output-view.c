@@ -107,6 +107,28 @@ lines_set_trace (FsOutputLines *self, FsTrace *trace)
     }
 }
 
+/* The same trace grew: output events from first_changed on are found again
+ * (only the new ones, unless a send sorted in among the old events). */
+static void
+lines_trace_grew (FsOutputLines *self, gsize first_changed)
+{
+  gsize n_events;
+  const FsEvent *events = fs_trace_events (self->trace, &n_events);
+  guint keep = self->events->len;
+
+  while (keep > 0 && g_array_index (self->events, guint32, keep - 1) >= first_changed)
+    keep--;
+  if (keep < self->n_visible)
+    lines_set_visible (self, keep);
+  g_array_set_size (self->events, keep);
+  for (gsize i = first_changed; i < n_events && i < G_MAXUINT32; i++)
+    if (events[i].kind == FS_EVENT_OUTPUT)
+      {
+        guint32 index = (guint32) i;
+        g_array_append_val (self->events, index);
+      }
+}
+
 /* Lines printed at or before t. */
 static guint
 lines_at (FsOutputLines *self, gint64 t_ns)
@@ -128,7 +150,7 @@ struct _FsOutputView {
   GtkWidget parent_instance;
 
   FsSession *session;
-  gulong session_handlers[2];
+  gulong session_handlers[3];
 
   GtkWidget *scrolled;
   GtkWidget *list_view;
@@ -246,6 +268,22 @@ trace_changed_cb (FsSession *session, GParamSpec *pspec, FsOutputView *self)
   FS_PROFILE_END (output_rebuild);
 }
 
+static void
+trace_grew_cb (FsSession *session, guint64 first_changed_event, guint n_processes_before,
+               FsOutputView *self)
+{
+  if (self->lines->trace != fs_session_get_trace (session))
+    {
+      trace_changed_cb (session, NULL, self);
+      return;
+    }
+  self->syncing = TRUE;
+  lines_trace_grew (self->lines, (gsize) first_changed_event);
+  self->syncing = FALSE;
+  update_placeholder (self);
+  show_up_to (self, lines_at (self->lines, fs_session_get_time (session)));
+}
+
 static gboolean
 deferred_update_cb (gpointer user_data)
 {
@@ -297,6 +335,7 @@ fs_output_view_set_session (FsOutputView *self, FsSession *session)
   static const FsSessionHandler handlers[] = {
     { "notify::trace", G_CALLBACK (trace_changed_cb) },
     { "notify::time", G_CALLBACK (time_changed_cb) },
+    { "trace-grew", G_CALLBACK (trace_grew_cb) },
   };
 
   g_return_if_fail (FS_IS_OUTPUT_VIEW (self));

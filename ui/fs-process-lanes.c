@@ -12,7 +12,7 @@ struct _FsProcessLanes {
 
   FsSession *session;
   FsLanesLayout *layout;
-  gulong session_handlers[4];
+  gulong session_handlers[5];
 
   GtkAdjustment *hadjustment;   /* unused: time pans through the session */
   GtkAdjustment *vadjustment;
@@ -356,6 +356,15 @@ trace_changed_cb (FsSession *session, GParamSpec *pspec, FsProcessLanes *self)
   rebuild_layout (self);
 }
 
+/* A live trace grew: the rows are the process tree, made again (cost by
+ * processes, not events); the scroll position stays with the adjustment. */
+static void
+trace_grew_cb (FsSession *session, guint64 first_changed_event, guint n_processes_before,
+               FsProcessLanes *self)
+{
+  rebuild_layout (self);
+}
+
 static void
 time_changed_cb (FsSession *session, GParamSpec *pspec, FsProcessLanes *self)
 {
@@ -382,6 +391,7 @@ fs_process_lanes_set_session (FsProcessLanes *self, FsSession *session)
     { "notify::time", G_CALLBACK (time_changed_cb) },
     { "visible-range-changed", G_CALLBACK (range_changed_cb) },
     { "notify::selected-process", G_CALLBACK (selected_changed_cb) },
+    { "trace-grew", G_CALLBACK (trace_grew_cb) },
   };
 
   g_return_if_fail (FS_IS_PROCESS_LANES (self));

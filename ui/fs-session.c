@@ -43,6 +43,7 @@ enum {
 
 enum {
   SIGNAL_VISIBLE_RANGE_CHANGED,
+  SIGNAL_TRACE_GREW,
   N_SIGNALS
 };
 
@@ -158,6 +159,9 @@ fs_session_class_init (FsSessionClass *klass)
   signals[SIGNAL_VISIBLE_RANGE_CHANGED] =
     g_signal_new ("visible-range-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_TRACE_GREW] =
+    g_signal_new ("trace-grew", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_UINT);
 }
 
 static void
@@ -198,6 +202,34 @@ fs_session_set_trace (FsSession *self, FsTrace *trace, const char *path, const c
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_PROCESS]);
   g_signal_emit (self, signals[SIGNAL_VISIBLE_RANGE_CHANGED], 0);
   set_position (self, 0, trace != NULL ? fs_trace_event_at_or_before (trace, 0) : FS_EVENT_NONE);
+}
+
+void
+fs_session_trace_grew (FsSession *self, gsize first_changed_event, guint n_processes_before)
+{
+  g_return_if_fail (FS_IS_SESSION (self));
+  g_return_if_fail (self->trace != NULL);
+
+  gint64 old_duration = self->duration;
+  self->duration = MAX (fs_trace_duration (self->trace), 0);
+  if (self->visible_from == 0 && self->visible_to == old_duration)
+    self->visible_to = self->duration;
+  else
+    {
+      self->visible_from = MIN (self->visible_from, self->duration);
+      self->visible_to = MIN (self->visible_to, self->duration);
+    }
+  /* Views extend their state first, so that what the notifications below
+   * make them draw is already there. */
+  g_signal_emit (self, signals[SIGNAL_TRACE_GREW], 0, (guint64) first_changed_event,
+                 n_processes_before);
+  g_signal_emit (self, signals[SIGNAL_VISIBLE_RANGE_CHANGED], 0);
+  if (self->selected != FS_PROCESS_NONE && self->selected >= fs_trace_n_processes (self->trace))
+    fs_session_select_process (self, FS_PROCESS_NONE);
+  /* New events may have come at the playhead's time, or sorted in before
+   * the current one: the current event is found again, the time kept. */
+  set_position (self, MIN (self->time_ns, self->duration),
+                fs_trace_event_at_or_before (self->trace, MIN (self->time_ns, self->duration)));
 }
 
 void

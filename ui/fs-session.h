@@ -28,6 +28,15 @@ FsSession   *fs_session_new                 (void);
  * the window when the file was truncated; NULL otherwise. */
 void         fs_session_set_trace           (FsSession *self, FsTrace *trace,
                                              const char *path, const char *warning);
+/* The trace shown grew: the same object, appended to and finished again (a
+ * live recording).  Events below first_changed_event are as before; new
+ * processes and events follow, and existing processes may have changed
+ * (exit, exec, names).  The playhead, the selection and a zoomed visible
+ * range stay; a visible range that showed the whole trace grows with it.
+ * Emits "trace-grew" (guint64 first_changed_event, guint n_processes_before)
+ * for views to extend what they built, instead of "notify::trace". */
+void         fs_session_trace_grew          (FsSession *self, gsize first_changed_event,
+                                             guint n_processes_before);
 void         fs_session_clear               (FsSession *self);
 FsTrace     *fs_session_get_trace           (FsSession *self);
 const char  *fs_session_get_path            (FsSession *self);

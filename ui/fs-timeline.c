@@ -13,7 +13,7 @@ struct _FsTimeline {
   GtkWidget parent_instance;
 
   FsSession *session;
-  gulong session_handlers[3];
+  gulong session_handlers[4];
 
   /* Cache of the bins, valid for (cache_width, cache_from, cache_to, trace). */
   guint32 *bins;
@@ -455,6 +455,15 @@ trace_changed_cb (FsSession *session, GParamSpec *pspec, FsTimeline *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* A live trace grew: the per-column bins are recounted at the next draw
+ * (a binary search per column, whatever the trace's size). */
+static void
+trace_grew_cb (FsSession *session, guint64 first_changed_event, guint n_processes_before,
+               FsTimeline *self)
+{
+  trace_changed_cb (session, NULL, self);
+}
+
 void
 fs_timeline_set_session (FsTimeline *self, FsSession *session)
 {
@@ -462,6 +471,7 @@ fs_timeline_set_session (FsTimeline *self, FsSession *session)
     { "notify::time", G_CALLBACK (time_changed_cb) },
     { "visible-range-changed", G_CALLBACK (range_changed_cb) },
     { "notify::trace", G_CALLBACK (trace_changed_cb) },
+    { "trace-grew", G_CALLBACK (trace_grew_cb) },
   };
 
   g_return_if_fail (FS_IS_TIMELINE (self));

@@ -123,9 +123,22 @@ line_activated_cb (FsScenarioEditor *editor, guint line, FsWindowLive *self)
 static void
 trace_updated_cb (FsLiveRun *run, FsTrace *trace, FsWindowLive *self)
 {
-  /* Each snapshot is a new trace object: keep what the user chose in the
-   * previous one of this run (process ids are stable between snapshots). */
   FsTrace *shown = fs_session_get_trace (self->session);
+  const FsTraceGrowth *growth = fs_live_run_get_growth (run);
+  if (shown == trace && growth != NULL)
+    {
+      /* The trace shown grew in place: the session keeps the playhead,
+       * selection and zoom itself. */
+      self->updating = TRUE;
+      fs_window_show_live_trace (self->window, trace, fs_live_run_get_recording_path (run),
+                                 self->run_name, self->follow, growth);
+      self->updating = FALSE;
+      return;
+    }
+
+  /* A new trace object (the first of this run, or the follower started
+   * over): keep what the user chose in the previous one of this run
+   * (process ids are stable between them). */
   gboolean same_run = shown && g_strcmp0 (fs_session_get_path (self->session),
                                           fs_live_run_get_recording_path (run)) == 0;
   gint64 t_ns = fs_session_get_time (self->session);
@@ -136,7 +149,7 @@ trace_updated_cb (FsLiveRun *run, FsTrace *trace, FsWindowLive *self)
 
   self->updating = TRUE;
   fs_window_show_live_trace (self->window, trace, fs_live_run_get_recording_path (run),
-                             self->run_name, self->follow);
+                             self->run_name, self->follow, NULL);
   if (same_run)
     {
       if (zoomed)

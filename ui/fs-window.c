@@ -1291,7 +1291,7 @@ fs_window_hide_status (FsWindow *self)
 
 void
 fs_window_show_live_trace (FsWindow *self, FsTrace *trace, const char *path, const char *name,
-                           gboolean follow)
+                           gboolean follow, const FsTraceGrowth *growth)
 {
   gint64 t = fs_session_get_time (self->session);
   FsProcessId selected = fs_session_get_selected_process (self->session);
@@ -1301,8 +1301,14 @@ fs_window_show_live_trace (FsWindow *self, FsTrace *trace, const char *path, con
   g_return_if_fail (FS_IS_WINDOW (self));
   g_return_if_fail (FS_IS_TRACE (trace));
 
-  /* Re-setting the trace makes every view re-read it (new processes, events). */
-  fs_session_set_trace (self->session, trace, path, NULL);
+  /* The same object grown in place: the views extend what they built.
+   * Anything else (the first snapshot, a restarted follower) is a new trace
+   * that every view reads from scratch. */
+  gboolean grown = same && growth != NULL && g_strcmp0 (fs_session_get_path (self->session), path) == 0;
+  if (grown)
+    fs_session_trace_grew (self->session, growth->first_changed_event, growth->n_processes_before);
+  else
+    fs_session_set_trace (self->session, trace, path, NULL);
   gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "graph");
   {
     g_autofree char *duration = fs_format_duration (fs_trace_duration (trace));
@@ -1311,11 +1317,11 @@ fs_window_show_live_trace (FsWindow *self, FsTrace *trace, const char *path, con
                                                  duration);
     set_titles (self, name != NULL ? name : "Live recording", subtitle);
   }
-  if (same)
+  if (same && !grown)
     fs_session_select_process (self->session, selected);
   if (follow)
     fs_session_go_end (self->session);
-  else if (same)
+  else if (same && !grown)
     {
       fs_session_seek (self->session, t);
       fs_session_set_playing (self->session, playing);

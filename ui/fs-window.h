@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 #include "fs-session.h"
+#include "core/trace-file.h"
 #include "fs-graph-view.h"
 #include "fs-timeline.h"
 #include "fs-process-lanes.h"
@@ -54,9 +55,13 @@ void          fs_window_hide_status     (FsWindow *self);
 FsWindowLive *fs_window_get_live        (FsWindow *self);
 /* Shows a trace that is still growing (a live recording): the first call
  * makes it the session's trace, later calls refresh the views and keep the
- * playhead where it was, or move it to the newest event when follow is set. */
+ * playhead where it was, or move it to the newest event when follow is set.
+ * growth (NULL: unknown) says what changed when trace is the object already
+ * shown, grown in place: then the views extend what they built instead of
+ * starting over. */
 void          fs_window_show_live_trace (FsWindow *self, FsTrace *trace, const char *path,
-                                         const char *name, gboolean follow);
+                                         const char *name, gboolean follow,
+                                         const FsTraceGrowth *growth);
 
 /* Frame statistics while playing (for the benchmark): intervals between
  * frame-clock frames and graph paint times, in µs. */
