@@ -4133,6 +4133,19 @@ tracing_off (FsTracefsTracer *self)
     tracefs_trace_off (self->main.instance);
   if (self->ext.instance != NULL)
     tracefs_trace_off (self->ext.instance);
+  /* The uprobe's breakpoints sit in every process's libc while it is
+   * enabled, which programs run under valgrind or QEMU user mode take for
+   * SIGTRAP: they go now, not when the detached helper gets to the
+   * instance. */
+  ArgvProbe *ap = &self->argv_probe;
+  if (ap->usable && self->main.instance != NULL)
+    {
+      gint64 t0 = fs_recorder_now ();
+      g_autofree char *enable = g_strdup_printf ("events/%s/execve/enable", ap->group);
+      if (tracefs_instance_file_write (self->main.instance, enable, "0") < 0 && self->debug)
+        g_printerr ("tracefs: cannot disable the exec argv uprobe: %s\n", g_strerror (errno));
+      report_timing ("uprobe disabled", t0);
+    }
 }
 
 static gboolean
