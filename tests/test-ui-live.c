@@ -15,6 +15,8 @@
 #include "ui/fs-application.h"
 #include "ui/fs-marker-lines.h"
 #include "ui/fs-window.h"
+#include "ui/fs-event-format.h"
+#include "ui-test-trace.h"
 
 static char *tmp_dir;
 
@@ -830,6 +832,99 @@ test_window_restore (void)
   g_unlink (left);
 }
 
+
+static void
+spin_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+}
+
+/* The event list's "All processes" drop-down. */
+static GtkDropDown *
+find_process_dropdown (GtkWidget *widget)
+{
+  if (GTK_IS_DROP_DOWN (widget))
+    {
+      GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+      if (GTK_IS_STRING_LIST (model)
+          && g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), 0), "All processes") == 0)
+        return GTK_DROP_DOWN (widget);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkDropDown *found = find_process_dropdown (child);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* A live process renamed by an exec: the event list's rows already on
+ * screen name it by its new name, as a list made afresh would (the rows are
+ * extended, not rebuilt, so their cells must still be told). */
+static void
+test_window_grown_rows_renamed (void)
+{
+  if (!have_display)
+    {
+      g_test_skip ("no display (run under Xvfb)");
+      return;
+    }
+  g_test_log_set_fatal_handler (ignore_scroll_warning, NULL);
+  g_autoptr (GError) error = NULL;
+  UiTestTrace t = ui_test_trace_new ();
+  FsWindow *window = fs_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  FsEventList *list = fs_window_get_event_list (window);
+  FsEventListModel *model = fs_event_list_get_model (list);
+  g_autofree char *path = g_build_filename (tmp_dir, "renamed.fstrace", NULL);
+  fs_window_show_live_trace (window, t.trace, path, "renamed", FALSE, NULL);
+  fs_event_list_set_process_filter (list, t.worker1);
+  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (model));
+  spin_ms (200);
+
+  /* The first row of worker1's on screen shows its name. */
+  guint row = G_MAXUINT;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)) && row == G_MAXUINT; i++)
+    if (fs_trace_event (t.trace, fs_event_list_model_get_event (model, i))->process == t.worker1)
+      row = i;
+  g_assert_cmpuint (row, !=, G_MAXUINT);
+  g_autofree char *before = fs_event_list_dup_cell_text (list, row, 1);
+  g_assert_nonnull (before);
+  g_assert_nonnull (strstr (before, "worker1"));
+
+  /* It execs: a new event, and its process row rewritten. */
+  FsTraceGrowth growth = {
+    .n_events_before = fs_trace_n_events (t.trace),
+    .first_changed_event = fs_trace_n_events (t.trace),
+    .n_processes_before = fs_trace_n_processes (t.trace),
+    .n_rewritten_processes = 1,
+  };
+  FsEvent *ev = fs_trace_append (t.trace, fs_trace_duration (t.trace) + 10, t.worker1, FS_EVENT_EXEC);
+  ev->u.exec.path = fs_trace_intern (t.trace, "/usr/bin/sleeper");
+  fs_trace_process (t.trace, t.worker1)->name = fs_trace_intern (t.trace, "sleeper");
+  g_assert_true (fs_trace_finish (t.trace, &error));
+  fs_window_show_live_trace (window, t.trace, path, "renamed", FALSE, &growth);
+  spin_ms (200);
+
+  g_autofree char *after = fs_event_list_dup_cell_text (list, row, 1);
+  g_autofree char *expected = fs_format_process (t.trace, t.worker1);
+  g_assert_cmpstr (after, ==, expected);
+  /* So does the process filter's choice for it. */
+  GtkDropDown *processes = find_process_dropdown (GTK_WIDGET (list));
+  g_assert_nonnull (processes);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (processes)),
+                                               2 + t.worker1), ==, expected);
+  /* ... still chosen: the list still shows worker1's events, and its exec. */
+  g_assert_cmpuint (gtk_drop_down_get_selected (processes), ==, 2 + t.worker1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n_rows + 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (t.trace);
+}
+
 /* ---- leftovers ------------------------------------------------------------------- */
 
 static void
@@ -918,6 +1013,7 @@ main (int argc, char **argv)
   /* restore first: the offer is made once per app, by its first window. */
   g_test_add_func ("/live/window/restore", test_window_restore);
   g_test_add_func ("/live/window/run", test_window_run);
+  g_test_add_func ("/live/window/grown-rows-renamed", test_window_grown_rows_renamed);
 
   int status = g_test_run ();
   rm_rf (tmp_dir);
