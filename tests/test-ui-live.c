@@ -16,6 +16,8 @@
 #include "ui/fs-marker-lines.h"
 #include "ui/fs-window.h"
 #include "ui/fs-event-format.h"
+#include "ui/fs-export-dialog.h"
+#include "core/trace-file.h"
 #include "ui-test-trace.h"
 
 static char *tmp_dir;
@@ -925,6 +927,75 @@ test_window_grown_rows_renamed (void)
   g_object_unref (t.trace);
 }
 
+/* Exporting while a recording runs: the export thread must not read the
+ * trace shown, whose contents the main loop swaps at each refresh (and whose
+ * previous contents the follower's thread then rewrites).  Here the shown
+ * object's contents are swapped out around the export, as a refresh landing
+ * during it would: the file written still holds the recording. */
+static void
+test_window_export_while_recording (void)
+{
+  if (!have_display)
+    {
+      g_test_skip ("no display (run under Xvfb)");
+      return;
+    }
+  g_test_log_set_fatal_handler (ignore_scroll_warning, NULL);
+  g_autoptr (GError) error = NULL;
+  FsWindow *window = fs_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  FsWindowLive *live = fs_window_get_live (window);
+  FsSession *session = fs_window_get_session (window);
+  fs_scenario_editor_set_text (fs_window_live_get_editor (live),
+    "process main {\n"
+    "  repeat 40 {\n"
+    "    print \"tick\"\n"
+    "    sleep 100ms\n"
+    "  }\n"
+    "}\n");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "live.run", NULL));
+  FsLiveRun *run = fs_window_live_get_run (live);
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((fs_session_get_trace (session) == NULL || fs_trace_n_events (fs_session_get_trace (session)) < 3)
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  FsTrace *shown = fs_session_get_trace (session);
+  g_assert_nonnull (shown);
+  g_assert_true (fs_live_run_is_running (run));
+  gsize n_shown = fs_trace_n_events (shown);
+  g_assert_cmpuint (n_shown, >=, 3);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+  FsExportDialog *dialog = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours */
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
+      if (FS_IS_EXPORT_DIALOG (w))
+        dialog = FS_EXPORT_DIALOG (w);
+    }
+  g_assert_nonnull (dialog);
+  fs_export_dialog_set_kind (dialog, FS_EXPORT_FSTRACE);
+
+  g_autofree char *out = g_build_filename (tmp_dir, "exported-live.fstrace", NULL);
+  g_autoptr (FsTrace) elsewhere = fs_trace_new ();
+  g_assert_true (fs_trace_finish (elsewhere, &error));
+  fs_trace_swap_contents (shown, elsewhere);
+  gboolean exported = fs_export_dialog_export_to (dialog, out, &error);
+  fs_trace_swap_contents (shown, elsewhere);
+  g_assert_no_error (error);
+  g_assert_true (exported);
+  g_autoptr (FsTrace) written = fs_trace_load (out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fs_trace_n_events (written), >=, n_shown);
+  g_unlink (out);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "live.stop", NULL));
+  spin_until_done (live, 20000);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* ---- leftovers ------------------------------------------------------------------- */
 
 static void
@@ -1014,6 +1085,7 @@ main (int argc, char **argv)
   g_test_add_func ("/live/window/restore", test_window_restore);
   g_test_add_func ("/live/window/run", test_window_run);
   g_test_add_func ("/live/window/grown-rows-renamed", test_window_grown_rows_renamed);
+  g_test_add_func ("/live/window/export-while-recording", test_window_export_while_recording);
 
   int status = g_test_run ();
   rm_rf (tmp_dir);
