@@ -506,6 +506,67 @@ test_follow_same_instant_send (Fixture *f, gconstpointer data)
   assert_follows_load (doubled_copy, copy);
 }
 
+/* A recording made in several syncs (process rows rewritten, metadata
+ * changed), then handed to a double-buffered follower one byte at a time:
+ * every split point, inside the file header, a record header or a payload.
+ * Whenever the swap shows something, the front equals a full load, and it
+ * ends complete. */
+static void
+test_follow_double_every_byte (Fixture *f, gconstpointer data)
+{
+  g_autofree char *src_path = fixture_path (f, "src.fstrace");
+  g_autofree char *path = fixture_path (f, "bytewise.fstrace");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FsTrace) source = fs_trace_synth (8, 160, 13);
+  g_autoptr (FsTrace) live = fs_trace_new ();
+  Replay rp = { .source = source, .live = live };
+  g_autoptr (FsTraceWriter) writer = fs_trace_writer_new (src_path, live, &error);
+  g_assert_no_error (error);
+  for (guint step = 0; rp.next_event < fs_trace_n_events (source); step++)
+    {
+      replay_events (&rp, 17);
+      if (step % 3 == 1)
+        fs_trace_meta_set_extra (live, "step", step % 2 ? "odd" : "even");
+      g_assert_true (fs_trace_writer_sync (writer, &error));
+    }
+  g_assert_true (fs_trace_finish (live, &error));
+  g_assert_true (fs_trace_writer_close (writer, &error));
+  g_assert_no_error (error);
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (src_path, &bytes, &len, &error));
+
+  write_prefix (path, "", 0);
+  g_autoptr (FsTraceFollower) follower = fs_trace_follower_new_double_buffered (path);
+  FsTrace *front = fs_trace_follower_get_trace (follower);
+  FILE *out = fopen (path, "ab");
+  g_assert_nonnull (out);
+  guint n_swaps = 0;
+  gsize shown_events = 0;
+  for (gsize written = 0; written < len; written++)
+    {
+      g_assert_cmpuint (fwrite (bytes + written, 1, 1, out), ==, 1);
+      fflush (out);
+      g_assert_true (fs_trace_follower_update_back (follower, &error));
+      g_assert_no_error (error);
+      FsTraceGrowth growth;
+      if (!fs_trace_follower_swap (follower, &growth))
+        continue;
+      n_swaps++;
+      g_assert_true (fs_trace_follower_get_trace (follower) == front);
+      g_assert_cmpuint (growth.n_events_before, ==, shown_events);
+      g_assert_cmpuint (growth.first_changed_event, <=, shown_events);
+      shown_events = fs_trace_n_events (front);
+      g_assert_cmpuint (fs_trace_follower_get_offset (follower), <=, written + 1);
+      assert_follows_load (follower, path);
+    }
+  fclose (out);
+  g_assert_cmpuint (n_swaps, >, 10);
+  g_assert_cmpuint (fs_trace_follower_get_offset (follower), ==, len);
+  g_assert_true (fs_trace_follower_is_complete (follower));
+  fs_test_assert_traces_equal (live, front, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -516,6 +577,7 @@ main (int argc, char **argv)
   ADD ("/trace-follow/truncated-or-replaced", test_follow_truncated_or_replaced);
   ADD ("/trace-follow/corrupt", test_follow_corrupt);
   ADD ("/trace-follow/same-instant-send", test_follow_same_instant_send);
+  ADD ("/trace-follow/double-buffered-every-byte", test_follow_double_every_byte);
 #undef ADD
   return g_test_run ();
 }

@@ -15,6 +15,10 @@
 #include "ui/fs-application.h"
 #include "ui/fs-marker-lines.h"
 #include "ui/fs-window.h"
+#include "ui/fs-event-format.h"
+#include "ui/fs-export-dialog.h"
+#include "core/trace-file.h"
+#include "ui-test-trace.h"
 
 static char *tmp_dir;
 
@@ -830,6 +834,168 @@ test_window_restore (void)
   g_unlink (left);
 }
 
+
+static void
+spin_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+}
+
+/* The event list's "All processes" drop-down. */
+static GtkDropDown *
+find_process_dropdown (GtkWidget *widget)
+{
+  if (GTK_IS_DROP_DOWN (widget))
+    {
+      GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+      if (GTK_IS_STRING_LIST (model)
+          && g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), 0), "All processes") == 0)
+        return GTK_DROP_DOWN (widget);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkDropDown *found = find_process_dropdown (child);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* A live process renamed by an exec: the event list's rows already on
+ * screen name it by its new name, as a list made afresh would (the rows are
+ * extended, not rebuilt, so their cells must still be told). */
+static void
+test_window_grown_rows_renamed (void)
+{
+  if (!have_display)
+    {
+      g_test_skip ("no display (run under Xvfb)");
+      return;
+    }
+  g_test_log_set_fatal_handler (ignore_scroll_warning, NULL);
+  g_autoptr (GError) error = NULL;
+  UiTestTrace t = ui_test_trace_new ();
+  FsWindow *window = fs_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  FsEventList *list = fs_window_get_event_list (window);
+  FsEventListModel *model = fs_event_list_get_model (list);
+  g_autofree char *path = g_build_filename (tmp_dir, "renamed.fstrace", NULL);
+  fs_window_show_live_trace (window, t.trace, path, "renamed", FALSE, NULL);
+  fs_event_list_set_process_filter (list, t.worker1);
+  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (model));
+  spin_ms (200);
+
+  /* The first row of worker1's on screen shows its name. */
+  guint row = G_MAXUINT;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)) && row == G_MAXUINT; i++)
+    if (fs_trace_event (t.trace, fs_event_list_model_get_event (model, i))->process == t.worker1)
+      row = i;
+  g_assert_cmpuint (row, !=, G_MAXUINT);
+  g_autofree char *before = fs_event_list_dup_cell_text (list, row, 1);
+  g_assert_nonnull (before);
+  g_assert_nonnull (strstr (before, "worker1"));
+
+  /* It execs: a new event, and its process row rewritten. */
+  FsTraceGrowth growth = {
+    .n_events_before = fs_trace_n_events (t.trace),
+    .first_changed_event = fs_trace_n_events (t.trace),
+    .n_processes_before = fs_trace_n_processes (t.trace),
+    .n_rewritten_processes = 1,
+  };
+  FsEvent *ev = fs_trace_append (t.trace, fs_trace_duration (t.trace) + 10, t.worker1, FS_EVENT_EXEC);
+  ev->u.exec.path = fs_trace_intern (t.trace, "/usr/bin/sleeper");
+  fs_trace_process (t.trace, t.worker1)->name = fs_trace_intern (t.trace, "sleeper");
+  g_assert_true (fs_trace_finish (t.trace, &error));
+  fs_window_show_live_trace (window, t.trace, path, "renamed", FALSE, &growth);
+  spin_ms (200);
+
+  g_autofree char *after = fs_event_list_dup_cell_text (list, row, 1);
+  g_autofree char *expected = fs_format_process (t.trace, t.worker1);
+  g_assert_cmpstr (after, ==, expected);
+  /* So does the process filter's choice for it. */
+  GtkDropDown *processes = find_process_dropdown (GTK_WIDGET (list));
+  g_assert_nonnull (processes);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (processes)),
+                                               2 + t.worker1), ==, expected);
+  /* ... still chosen: the list still shows worker1's events, and its exec. */
+  g_assert_cmpuint (gtk_drop_down_get_selected (processes), ==, 2 + t.worker1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n_rows + 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (t.trace);
+}
+
+/* Exporting while a recording runs: the export thread must not read the
+ * trace shown, whose contents the main loop swaps at each refresh (and whose
+ * previous contents the follower's thread then rewrites).  Here the shown
+ * object's contents are swapped out around the export, as a refresh landing
+ * during it would: the file written still holds the recording. */
+static void
+test_window_export_while_recording (void)
+{
+  if (!have_display)
+    {
+      g_test_skip ("no display (run under Xvfb)");
+      return;
+    }
+  g_test_log_set_fatal_handler (ignore_scroll_warning, NULL);
+  g_autoptr (GError) error = NULL;
+  FsWindow *window = fs_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  FsWindowLive *live = fs_window_get_live (window);
+  FsSession *session = fs_window_get_session (window);
+  fs_scenario_editor_set_text (fs_window_live_get_editor (live),
+    "process main {\n"
+    "  repeat 40 {\n"
+    "    print \"tick\"\n"
+    "    sleep 100ms\n"
+    "  }\n"
+    "}\n");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "live.run", NULL));
+  FsLiveRun *run = fs_window_live_get_run (live);
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((fs_session_get_trace (session) == NULL || fs_trace_n_events (fs_session_get_trace (session)) < 3)
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  FsTrace *shown = fs_session_get_trace (session);
+  g_assert_nonnull (shown);
+  g_assert_true (fs_live_run_is_running (run));
+  gsize n_shown = fs_trace_n_events (shown);
+  g_assert_cmpuint (n_shown, >=, 3);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+  FsExportDialog *dialog = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours */
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
+      if (FS_IS_EXPORT_DIALOG (w))
+        dialog = FS_EXPORT_DIALOG (w);
+    }
+  g_assert_nonnull (dialog);
+  fs_export_dialog_set_kind (dialog, FS_EXPORT_FSTRACE);
+
+  g_autofree char *out = g_build_filename (tmp_dir, "exported-live.fstrace", NULL);
+  g_autoptr (FsTrace) elsewhere = fs_trace_new ();
+  g_assert_true (fs_trace_finish (elsewhere, &error));
+  fs_trace_swap_contents (shown, elsewhere);
+  gboolean exported = fs_export_dialog_export_to (dialog, out, &error);
+  fs_trace_swap_contents (shown, elsewhere);
+  g_assert_no_error (error);
+  g_assert_true (exported);
+  g_autoptr (FsTrace) written = fs_trace_load (out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fs_trace_n_events (written), >=, n_shown);
+  g_unlink (out);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "live.stop", NULL));
+  spin_until_done (live, 20000);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* ---- leftovers ------------------------------------------------------------------- */
 
 static void
@@ -918,6 +1084,8 @@ main (int argc, char **argv)
   /* restore first: the offer is made once per app, by its first window. */
   g_test_add_func ("/live/window/restore", test_window_restore);
   g_test_add_func ("/live/window/run", test_window_run);
+  g_test_add_func ("/live/window/grown-rows-renamed", test_window_grown_rows_renamed);
+  g_test_add_func ("/live/window/export-while-recording", test_window_export_while_recording);
 
   int status = g_test_run ();
   rm_rf (tmp_dir);

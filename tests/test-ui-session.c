@@ -527,6 +527,45 @@ test_trace_grew (void)
   g_object_unref (t.trace);
 }
 
+/* A search matches processes by name, and a live process changes its name
+ * when it execs: its earlier events (and those naming it) start or stop
+ * matching, so rows extended from the old result would differ from the list
+ * the same search makes afresh. */
+static void
+test_trace_grew_search_renamed (void)
+{
+  UiTestTrace t = ui_test_trace_new ();
+  g_autoptr (GError) error = NULL;
+  FsEventListModel *searched = fs_event_list_model_new ();
+  FsEventListModel *old_name = fs_event_list_model_new ();
+  fs_event_list_model_set_trace (searched, t.trace);
+  fs_event_list_model_set_filter (searched, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, 0, "sleeper");
+  fs_event_list_model_set_trace (old_name, t.trace);
+  fs_event_list_model_set_filter (old_name, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, 0, "worker1");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (searched)), ==, 0);
+  guint n_old_name = g_list_model_get_n_items (G_LIST_MODEL (old_name));
+  g_assert_cmpuint (n_old_name, >, 0);
+
+  /* worker1 execs "sleeper": its process row gets the new name. */
+  gsize old_n = fs_trace_n_events (t.trace);
+  gint64 t0 = fs_trace_duration (t.trace);
+  FsEvent *ev = fs_trace_append (t.trace, t0 + 10, t.worker1, FS_EVENT_EXEC);
+  ev->u.exec.path = fs_trace_intern (t.trace, "/bin/true");
+  fs_trace_process (t.trace, t.worker1)->name = fs_trace_intern (t.trace, "sleeper");
+  g_assert_true (fs_trace_finish (t.trace, &error));
+  fs_event_list_model_trace_grew (searched, old_n);
+  fs_event_list_model_trace_grew (old_name, old_n);
+
+  /* The fork naming worker1, its output, sends and deliveries now match. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (searched)), >, 1);
+  assert_rows_as_fresh (searched, t.trace, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, "sleeper");
+  assert_rows_as_fresh (old_name, t.trace, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, "worker1");
+
+  g_object_unref (searched);
+  g_object_unref (old_name);
+  g_object_unref (t.trace);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -541,5 +580,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/event-model/items-changed", test_event_model_signals);
   g_test_add_func ("/ui/format", test_format);
   g_test_add_func ("/ui/session/trace-grew", test_trace_grew);
+  g_test_add_func ("/ui/session/trace-grew-search-renamed", test_trace_grew_search_renamed);
   return g_test_run ();
 }

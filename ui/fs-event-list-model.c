@@ -70,6 +70,11 @@ struct _FsEventListModel {
   char *filter_search;
   gsize n_events_seen;          /* events of the trace the rows account for */
   guint n_processes_seen;       /* processes the hidden flags account for */
+  /* Per process, whether its name matched filter_search when the rows were
+   * made (NULL without a search): a live process renamed by an exec changes
+   * which of its old events match. */
+  guint8 *search_process_matches;
+  guint n_search_processes;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -120,6 +125,7 @@ fs_event_list_model_finalize (GObject *object)
   g_clear_pointer (&self->rows, g_array_unref);
   g_clear_pointer (&self->hidden, g_free);
   g_free (self->filter_search);
+  g_free (self->search_process_matches);
   G_OBJECT_CLASS (fs_event_list_model_parent_class)->finalize (object);
 }
 
@@ -222,6 +228,8 @@ fs_event_list_model_set_trace (FsEventListModel *self, FsTrace *trace)
     self->hidden = find_hidden (trace);
   self->n_processes_seen = trace != NULL ? fs_trace_n_processes (trace) : 0;
   remember_filter (self, FS_EVENT_KINDS_ALL, FS_PROCESS_NONE, 0, NULL);
+  g_clear_pointer (&self->search_process_matches, g_free);
+  self->n_search_processes = 0;
   self->n_events_seen = trace != NULL ? fs_trace_n_events (trace) : 0;
   if (self->hidden != NULL && !self->show_hidden)
     {
@@ -367,6 +375,32 @@ search_index_clear (SearchIndex *index)
   g_free (index->string_matches);
 }
 
+/* Keeps which processes the search matched, for trace_grew to compare. */
+static void
+remember_search_processes (FsEventListModel *self, const SearchIndex *index, FsTrace *trace)
+{
+  g_clear_pointer (&self->search_process_matches, g_free);
+  self->n_search_processes = 0;
+  if (index->needle == NULL)
+    return;
+  self->n_search_processes = fs_trace_n_processes (trace);
+  self->search_process_matches = g_memdup2 (index->process_matches,
+                                            MAX (self->n_search_processes, 1));
+}
+
+/* Whether a process the rows were made with now matches the search
+ * differently (its name changed). */
+static gboolean
+search_processes_changed (FsEventListModel *self, const SearchIndex *index)
+{
+  if (index->needle == NULL || self->search_process_matches == NULL)
+    return FALSE;
+  for (FsProcessId id = 0; id < self->n_search_processes; id++)
+    if (self->search_process_matches[id] != index->process_matches[id])
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 process_matches (const SearchIndex *index, FsTrace *trace, FsProcessId id)
 {
@@ -463,12 +497,15 @@ fs_event_list_model_set_filter (FsEventListModel *self, guint32 kind_mask,
   if (kind_mask == FS_EVENT_KINDS_ALL && process == FS_PROCESS_NONE && signo == 0
       && (search == NULL || *search == '\0') && (self->hidden == NULL || self->show_hidden))
     {
+      g_clear_pointer (&self->search_process_matches, g_free);
+      self->n_search_processes = 0;
       replace_rows (self, NULL, (guint) n_events);
       return;
     }
 
   FS_PROFILE_BEGIN (filter_scan);
   search_index_init (&index, self->trace, search);
+  remember_search_processes (self, &index, self->trace);
   rows = g_array_new (FALSE, FALSE, sizeof (guint32));
   if (process != FS_PROCESS_NONE && process < fs_trace_n_processes (self->trace))
     {
@@ -524,13 +561,19 @@ fs_event_list_model_trace_grew (FsEventListModel *self, gsize first_changed_even
   self->hidden = hidden;
   self->n_processes_seen = fs_trace_n_processes (self->trace);
 
-  if (first_changed_event < from || hidden_changed)
+  SearchIndex index;
+  search_index_init (&index, self->trace, self->filter_search);
+  if (first_changed_event < from || hidden_changed || search_processes_changed (self, &index))
     {
+      search_index_clear (&index);
       g_autofree char *search = g_strdup (self->filter_search);
       fs_event_list_model_set_filter (self, self->filter_kinds, self->filter_process,
                                       self->filter_signal, search);
       return;
     }
+  remember_search_processes (self, &index, self->trace);
+  if (n_events <= from || self->rows == NULL)
+    search_index_clear (&index);
   if (n_events <= from)
     return;
   self->n_events_seen = n_events;
@@ -545,8 +588,6 @@ fs_event_list_model_trace_grew (FsEventListModel *self, gsize first_changed_even
     }
 
   FS_PROFILE_BEGIN (filter_scan_grown);
-  SearchIndex index;
-  search_index_init (&index, self->trace, self->filter_search);
   guint old = self->rows->len;
   FsProcessId process = self->filter_process;
   if (process != FS_PROCESS_NONE && process < fs_trace_n_processes (self->trace))

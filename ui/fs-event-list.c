@@ -77,6 +77,7 @@ struct _FsTextCell {
   GPtrArray *registry;          /* the list's cells, to redraw after a filter */
   guint shown_position;
   guint shown_generation;
+  gboolean stale;               /* the row's event reads differently now (a live trace grew) */
   char *text;
   float xalign;
   int line_height;              /* px; 0 until measured */
@@ -107,8 +108,9 @@ fs_text_cell_refresh (FsTextCell *self)
   guint generation = fs_event_list_model_get_generation (self->model);
   g_autofree char *text = NULL;
 
-  if (position == self->shown_position && generation == self->shown_generation)
+  if (position == self->shown_position && generation == self->shown_generation && !self->stale)
     return;
+  self->stale = FALSE;
   self->shown_position = position;
   self->shown_generation = generation;
   if (position != GTK_INVALID_LIST_POSITION
@@ -593,6 +595,20 @@ extend_dropdowns (FsEventList *self, FsTrace *trace, guint n_processes_before, g
   const FsEvent *events = fs_trace_events (trace, &n_events);
 
   self->syncing = TRUE;
+  /* Processes renamed since (an exec) get their new label, the choice kept. */
+  guint selected_process = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->process_dropdown));
+  for (FsProcessId id = 0; id < n_processes_before; id++)
+    {
+      g_autofree char *label = fs_format_process (trace, id);
+      guint position = PROCESS_CHOICE_FIRST + id;
+      if (g_strcmp0 (gtk_string_list_get_string (processes, position), label) != 0)
+        {
+          const char *labels[] = { label, NULL };
+          gtk_string_list_splice (processes, position, 1, labels);
+        }
+    }
+  if (gtk_drop_down_get_selected (GTK_DROP_DOWN (self->process_dropdown)) != selected_process)
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (self->process_dropdown), selected_process);
   for (FsProcessId id = n_processes_before; id < fs_trace_n_processes (trace); id++)
     {
       g_autofree char *label = fs_format_process (trace, id);
@@ -633,7 +649,6 @@ trace_grew_cb (FsSession *session, guint64 first_changed_event, guint n_processe
       return;
     }
   FS_PROFILE_BEGIN (event_list_grew);
-  guint generation = fs_event_list_model_get_generation (self->model);
   guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->model));
   extend_dropdowns (self, trace, n_processes_before, (gsize) first_changed_event);
   self->syncing = TRUE;
@@ -646,10 +661,12 @@ trace_grew_cb (FsSession *session, guint64 first_changed_event, guint n_processe
   if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) != n_rows)
     self->rows_changed = TRUE;
   self->syncing = FALSE;
-  /* Rows were replaced only when old events moved or hid: then the cells
-   * on screen show other events. */
-  if (fs_event_list_model_get_generation (self->model) != generation)
-    invalidate_cells (self);
+  /* The cells on screen are formatted again: rows were replaced when old
+   * events moved or hid, and even rows that stayed name processes, whose
+   * names a live trace rewrites (an exec). */
+  for (guint i = 0; i < self->cells->len; i++)
+    FS_TEXT_CELL (g_ptr_array_index (self->cells, i))->stale = TRUE;
+  invalidate_cells (self);
   gtk_widget_set_visible (self->hidden_toggle, fs_event_list_model_has_hidden (self->model));
   update_count (self);
   sync_to_playhead (self);

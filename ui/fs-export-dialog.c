@@ -16,6 +16,11 @@ struct _FsExportDialog {
 
   FsSession *session;
   FsTrace *trace;
+  /* Set while trace is a live recording's: the object grows in place (its
+   * contents are swapped in by the main loop, and the old ones then written
+   * by the follower's thread), so the export thread must not read it; it
+   * reads this file into a trace of its own instead. */
+  char *live_recording;
   gint64 time_ns;
 
   GtkWidget *kind_dropdown;
@@ -138,6 +143,16 @@ fs_export_dialog_export_to (FsExportDialog *self, const char *path, GError **err
   FsImageOptions options;
   FsTextExportOptions text_options;
   static const FsImageFormat formats[] = { FS_IMAGE_SVG, FS_IMAGE_PNG, FS_IMAGE_PDF };
+  g_autoptr (FsTrace) own = NULL;
+  FsTrace *trace = self->trace;
+
+  if (self->live_recording != NULL)
+    {
+      own = fs_trace_load (self->live_recording, NULL, error);
+      if (own == NULL)
+        return FALSE;
+      trace = own;
+    }
 
   switch (self->kind)
     {
@@ -145,35 +160,35 @@ fs_export_dialog_export_to (FsExportDialog *self, const char *path, GError **err
     case FS_EXPORT_GRAPH_PNG:
     case FS_EXPORT_GRAPH_PDF:
       image_options (self, &options, formats[self->kind - FS_EXPORT_GRAPH_SVG]);
-      return fs_export_graph_image (self->trace, self->time_ns, &options, path, error);
+      return fs_export_graph_image (trace, self->time_ns, &options, path, error);
     case FS_EXPORT_SEQUENCE_SVG:
     case FS_EXPORT_SEQUENCE_PNG:
     case FS_EXPORT_SEQUENCE_PDF:
       image_options (self, &options, formats[self->kind - FS_EXPORT_SEQUENCE_SVG]);
-      return fs_export_sequence_image (self->trace, sequence_options (self, &sequence), &options,
+      return fs_export_sequence_image (trace, sequence_options (self, &sequence), &options,
                                        path, error);
     case FS_EXPORT_LANES_SVG:
     case FS_EXPORT_LANES_PNG:
     case FS_EXPORT_LANES_PDF:
       image_options (self, &options, formats[self->kind - FS_EXPORT_LANES_SVG]);
-      return fs_export_lanes_image (self->trace, time_filter (self, &window), &options, path,
+      return fs_export_lanes_image (trace, time_filter (self, &window), &options, path,
                                     error);
     case FS_EXPORT_ANIMATED_SVG:
       {
         FsAnimationOptions animation;
         image_options (self, &options, FS_IMAGE_SVG);
         fs_animation_options_init (&animation);
-        return fs_export_animated_svg (self->trace, &options, &animation, path, error);
+        return fs_export_animated_svg (trace, &options, &animation, path, error);
       }
     case FS_EXPORT_DOT:
     case FS_EXPORT_MERMAID:
     case FS_EXPORT_CHROME_JSON:
       fs_text_export_options_init (&text_options);
-      return fs_export_text_to_file (text_func (self->kind), self->trace, &text_options, path, error);
+      return fs_export_text_to_file (text_func (self->kind), trace, &text_options, path, error);
     case FS_EXPORT_TRACE_JSON:
-      return fs_trace_save_json (self->trace, path, error);
+      return fs_trace_save_json (trace, path, error);
     case FS_EXPORT_FSTRACE:
-      return fs_trace_save (self->trace, path, error);
+      return fs_trace_save (trace, path, error);
     case FS_EXPORT_LAST:
     default:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown export format");
@@ -379,6 +394,7 @@ fs_export_dialog_dispose (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_object (&self->trace);
+  g_clear_pointer (&self->live_recording, g_free);
   G_OBJECT_CLASS (fs_export_dialog_parent_class)->dispose (object);
 }
 
@@ -497,6 +513,14 @@ fs_export_dialog_init (FsExportDialog *self)
   gtk_label_set_wrap (GTK_LABEL (self->status_label), TRUE);
   gtk_box_append (GTK_BOX (status_box), self->status_label);
   gtk_box_append (GTK_BOX (box), status_box);
+}
+
+void
+fs_export_dialog_set_live_recording (FsExportDialog *self, const char *path)
+{
+  g_return_if_fail (FS_IS_EXPORT_DIALOG (self));
+  g_free (self->live_recording);
+  self->live_recording = g_strdup (path);
 }
 
 FsExportDialog *

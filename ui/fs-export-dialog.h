@@ -34,6 +34,10 @@ void            fs_export_dialog_set_kind   (FsExportDialog *self, FsExportKind 
 /* Writes the chosen export to path synchronously (the Save button runs it in
  * a thread); used by tests. */
 gboolean        fs_export_dialog_export_to  (FsExportDialog *self, const char *path, GError **error);
+/* The trace is a live recording's, grown in place while the dialog is open:
+ * exports (which run in a thread) read the recording at path instead of
+ * the trace shown, which the main loop may change under them. */
+void            fs_export_dialog_set_live_recording (FsExportDialog *self, const char *path);
 /* File name extension of a kind ("svg", "png", "dot"…). */
 const char     *fs_export_kind_extension    (FsExportKind kind);
 

@@ -767,8 +767,15 @@ export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (fs_session_get_trace (self->session) == NULL)
     return;
   fs_session_set_playing (self->session, FALSE);
-  gtk_window_present (GTK_WINDOW (fs_export_dialog_new (GTK_WINDOW (self), self->session,
-                                                        fs_graph_view_is_dark (self->graph_view))));
+  FsExportDialog *dialog = fs_export_dialog_new (GTK_WINDOW (self), self->session,
+                                                 fs_graph_view_is_dark (self->graph_view));
+  /* A running recording's trace changes in place at every refresh: the
+   * export thread must not read it. */
+  FsLiveRun *run = self->live != NULL ? fs_window_live_get_run (self->live) : NULL;
+  if (run != NULL && fs_live_run_is_running (run)
+      && fs_live_run_get_trace (run) == fs_session_get_trace (self->session))
+    fs_export_dialog_set_live_recording (dialog, fs_live_run_get_recording_path (run));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
