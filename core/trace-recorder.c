@@ -597,6 +597,9 @@ fs_recorder_flush (FsRecorder *self, gboolean all, GError **error)
           held_compact (self);
           g_array_sort (self->held, compare_held);
           self->held_sorted = TRUE;
+          /* The newest held event is now the last one, not the last one
+           * that came: what comes next is out of order if it is older. */
+          self->held_last_ns = g_array_index (self->held, FsEvent, self->held->len - 1).t_ns;
         }
       /* While the tree is idle no new event moves "newest" on: measure the
        * window against the clock too, so held events still reach the file. */

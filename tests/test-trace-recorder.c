@@ -142,6 +142,36 @@ test_reorder_across_flushes (void)
   g_assert_true (fs_trace_finish (trace, &error));
 }
 
+/* An event that comes after a flush sorted the held ones, later than the
+ * last one held before the sort but earlier than the newest: it is out of
+ * order too, and must go out in its place (not after the newest, clamped). */
+static void
+test_reorder_after_a_sort (void)
+{
+  g_autoptr(FsTrace) trace = fs_trace_new ();
+  gint64 t0 = fs_recorder_now () + G_GINT64_CONSTANT (3600) * 1000 * MS;
+  g_autoptr(FsRecorder) rec = fs_recorder_new (trace, t0);
+  g_autoptr(GError) error = NULL;
+
+  fs_recorder_set_reorder_window (rec, 1000 * MS);
+  fs_recorder_process_new (rec, t0, 10, 0, "p", 0);
+  fs_recorder_output (rec, t0 + 100 * MS, 10, FS_STREAM_STDOUT, "a", 1);
+  fs_recorder_output (rec, t0 + 300 * MS, 10, FS_STREAM_STDOUT, "d", 1);
+  fs_recorder_output (rec, t0 + 200 * MS, 10, FS_STREAM_STDOUT, "b", 1);
+  g_assert_true (fs_recorder_flush (rec, FALSE, &error));   /* sorts, puts nothing out */
+  fs_recorder_output (rec, t0 + 250 * MS, 10, FS_STREAM_STDOUT, "c", 1);
+  g_assert_true (fs_recorder_flush (rec, TRUE, &error));
+  g_assert_cmpuint (fs_trace_n_events (trace), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      const FsEvent *ev = fs_trace_event (trace, i);
+      char want[2] = { (char) ('a' + i), 0 };
+      g_assert_cmpstr (fs_trace_string (trace, ev->u.output.text), ==, want);
+      g_assert_false (ev->flags & FS_EVENT_FLAG_TIME_CLAMPED);
+    }
+  g_assert_true (fs_trace_finish (trace, &error));
+}
+
 static void
 test_idle_flush_uses_the_clock (void)
 {
@@ -215,6 +245,7 @@ main (int argc, char **argv)
   g_test_add_func ("/FsRecorder/pid-reuse-and-threads", test_pid_reuse_and_threads);
   g_test_add_func ("/FsRecorder/reorder-window", test_reorder_window);
   g_test_add_func ("/FsRecorder/reorder-across-flushes", test_reorder_across_flushes);
+  g_test_add_func ("/FsRecorder/reorder-after-a-sort", test_reorder_after_a_sort);
   g_test_add_func ("/FsRecorder/idle-flush-uses-the-clock", test_idle_flush_uses_the_clock);
   g_test_add_func ("/FsRecorder/unordered-producer", test_threads_from_many_producers);
   g_test_add_func ("/FsRecorder/lost-counts", test_lost_counts);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -877,6 +878,48 @@ test_signalfd_read_at_once (void)
   g_assert_cmpuint (n_sent, ==, 3);
 }
 
+/* A read of a signalfd that fails (EAGAIN: nothing pending) has no exit
+ * event under the read filter; a later read of another file by the same
+ * thread must not be taken for a read of the signalfd and "take" the signal
+ * that is pending meanwhile (it stays pending: the program never reads it). */
+static void
+signalfd_failed_read_main (gpointer data)
+{
+  (void) data;
+  sigset_t mask;
+  sigemptyset (&mask);
+  sigaddset (&mask, SIGUSR1);
+  sigprocmask (SIG_BLOCK, &mask, NULL);
+  int sfd = signalfd (-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (sfd < 0)
+    _exit (90);
+  usleep (300 * 1000);  /* the tracer has enabled the read events */
+  struct signalfd_siginfo rec;
+  if (read (sfd, &rec, sizeof rec) != -1 || errno != EAGAIN)
+    _exit (91);
+  kill (getpid (), SIGUSR1);
+  int fd = open ("/proc/self/status", O_RDONLY | O_CLOEXEC);
+  char buf[4096];
+  if (fd < 0 || read (fd, buf, sizeof buf) < (ssize_t) sizeof rec)
+    _exit (92);
+  _exit (0);
+}
+
+static void
+test_signalfd_failed_read (void)
+{
+  if (!need_root ())
+    return;
+  int status = -1;
+  g_autoptr (FsTrace) trace = record_full (NULL, signalfd_failed_read_main, NULL, &status, NULL);
+  dump_trace (trace);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  FsProcessId root = child_of (trace, FS_PROCESS_NONE, 0);
+  g_assert_nonnull (find_event (trace, FS_EVENT_SIGNAL_SEND, root, SIGUSR1));
+  g_assert_null (find_event (trace, FS_EVENT_SIGNAL_DELIVER, root, SIGUSR1));
+}
+
 static void
 test_top_level_untouched (void)
 {
@@ -1472,5 +1515,6 @@ main (int argc, char **argv)
   g_test_add_func ("/tracefs/command-not-found", test_command_not_found);
   g_test_add_func ("/tracefs/signalfd", test_signalfd);
   g_test_add_func ("/tracefs/signalfd-read-at-once", test_signalfd_read_at_once);
+  g_test_add_func ("/tracefs/signalfd-failed-read", test_signalfd_failed_read);
   return g_test_run ();
 }

@@ -2358,7 +2358,10 @@ handle_sigtimedwait_return (FsTracefsTracer *self, gint64 t, gint32 tid, void *d
  * names the descriptor (its mask comes from /proc/PID/fdinfo); the first one
  * enables sys_enter_read/readv, filtered in the kernel on the descriptor
  * numbers of the tree's signalfds, and sys_exit_read/readv on a result of
- * at least one record (128 bytes).  A read of a known signalfd that returned
+ * at least one record (128 bytes) or an error.  The exit events carry no
+ * descriptor: a signalfd read that failed (EAGAIN, EINTR) must still end
+ * there, or the thread's next read of any file returning 128 bytes would
+ * be taken for it.  A read of a known signalfd that returned
  * ret bytes took ret / 128 signals; which ones is inferred from the pending
  * generations the way the kernel dequeues (the thread's own queue before the
  * process's; synchronous signals first, then the lowest number; each
@@ -2430,7 +2433,7 @@ signalfd_watch_fd (FsTracefsTracer *self, gint32 fd)
         {
           if (g_str_has_prefix (on_demand[i], "sys_exit"))
             ok = tracefs_event_file_write (self->main.instance, "syscalls", on_demand[i],
-                                           "filter", "ret >= 128") >= 0;
+                                           "filter", "ret >= 128 || ret < 0") >= 0;
           ok = ok && tracefs_event_file_write (self->main.instance, "syscalls", on_demand[i],
                                                "enable", "1") >= 0;
         }
