@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -72,8 +73,49 @@ kill_and_remove (const char *path)
     }
 }
 
-/* The guardian: waits until forkscope closes the pipe (or dies), then
- * empties and removes the cgroup.  Only async-signal-safe calls: it was
+/* The undo list the guardian carries out when forkscope dies without
+ * cancelling it (fs_process_guard_set_undo()): entries of the form
+ * "R<dir>\0" (rmdir) and "A<file>\t<text>\0" (append), in order; a "X\0"
+ * entry cancels everything before it. */
+#define UNDO_MAX 4096
+
+static void
+run_undo (char *undo, size_t len)
+{
+  size_t start = 0;
+  for (size_t at = 0; at < len; at += strnlen (undo + at, len - at) + 1)
+    if (undo[at] == 'X')
+      start = at + strnlen (undo + at, len - at) + 1;
+  for (size_t at = start; at < len; )
+    {
+      char *entry = undo + at;
+      size_t n = strnlen (entry, len - at);
+      at += n + 1;
+      if (at > len)
+        break;   /* cut short: never act on half an entry */
+      if (entry[0] == 'R')
+        rmdir (entry + 1);
+      else if (entry[0] == 'A')
+        {
+          char *tab = strchr (entry, '\t');
+          if (tab == NULL)
+            continue;
+          *tab = '\0';
+          /* Append only: truncating a file such as uprobe_events would
+           * delete every other tool's definitions. */
+          int fd = open (entry + 1, O_WRONLY | O_APPEND | O_CLOEXEC);
+          if (fd >= 0)
+            {
+              (void) !write (fd, tab + 1, strlen (tab + 1));
+              close (fd);
+            }
+        }
+    }
+}
+
+/* The guardian: waits until forkscope closes the pipe (or dies), collecting
+ * the undo list forkscope writes into it, then empties and removes the
+ * cgroup and carries the list out.  Only async-signal-safe calls: it was
  * forked from a process that may have threads. */
 static void
 guardian_main (int wait_fd, const char *path)
@@ -97,10 +139,21 @@ guardian_main (int wait_fd, const char *path)
       wait_fd = 3;
     }
   close_range (4, ~0U, 0);
-  char byte;
-  while (read (wait_fd, &byte, 1) < 0 && errno == EINTR)
-    ;
+  static char undo[UNDO_MAX];
+  size_t len = 0;
+  for (;;)
+    {
+      char scratch[256];
+      char *into = len < sizeof undo ? undo + len : scratch;
+      size_t room = len < sizeof undo ? sizeof undo - len : sizeof scratch;
+      ssize_t n = read (wait_fd, into, room);
+      if (n > 0 && into == undo + len)
+        len += (size_t) n;
+      else if (n == 0 || (n < 0 && errno != EINTR))
+        break;
+    }
   kill_and_remove (path);
+  run_undo (undo, len);
   _exit (0);
 }
 
@@ -179,6 +232,44 @@ const char *
 fs_process_guard_path (const FsProcessGuard *guard)
 {
   return guard->path;
+}
+
+static gboolean
+send_undo (FsProcessGuard *guard, const GString *entries)
+{
+  if (guard == NULL || guard->keep_fd < 0 || entries->len > PIPE_BUF)
+    return FALSE;
+  /* One write of at most PIPE_BUF bytes: the guardian gets all or none. */
+  return write (guard->keep_fd, entries->str, entries->len) == (ssize_t) entries->len;
+}
+
+gboolean
+fs_process_guard_set_undo (FsProcessGuard *guard, const char *const *rmdirs,
+                           const char *append_file, const char *append_text)
+{
+  g_autoptr (GString) entries = g_string_new (NULL);
+  for (const char *const *d = rmdirs; d != NULL && *d != NULL; d++)
+    {
+      g_string_append_c (entries, 'R');
+      g_string_append (entries, *d);
+      g_string_append_c (entries, '\0');
+    }
+  if (append_file != NULL && append_text != NULL)
+    {
+      g_string_append_c (entries, 'A');
+      g_string_append (entries, append_file);
+      g_string_append_c (entries, '\t');
+      g_string_append (entries, append_text);
+      g_string_append_c (entries, '\0');
+    }
+  return send_undo (guard, entries);
+}
+
+void
+fs_process_guard_cancel_undo (FsProcessGuard *guard)
+{
+  g_autoptr (GString) entries = g_string_new_len ("X", 2);  /* with its NUL */
+  send_undo (guard, entries);
 }
 
 void

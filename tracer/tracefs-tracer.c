@@ -3760,6 +3760,29 @@ tracefs_create (FsRecorder *recorder, const FsTracerOptions *options, GError **e
   return self;
 }
 
+/* A forkscope killed outright (SIGKILL) cannot remove its instances, and
+ * its uprobe's breakpoints would stay in every process's libc until the
+ * next start removes them as stale: the process guard's guardian, which
+ * outlives it, does it instead. */
+static void
+guard_undo_instances (FsTracefsTracer *self)
+{
+  if (self->guard == NULL || !self->instances_up)
+    return;
+  const char *dirs[3] = { self->ext.dir, self->main.dir, NULL };
+  if (dirs[0] == NULL)
+    {
+      dirs[0] = dirs[1];
+      dirs[1] = NULL;
+    }
+  ArgvProbe *ap = &self->argv_probe;
+  gboolean uprobe = ap->defined && ap->events_file != NULL && ap->remove_command != NULL;
+  if (!fs_process_guard_set_undo (self->guard, dirs, uprobe ? ap->events_file : NULL,
+                                  uprobe ? ap->remove_command : NULL)
+      && self->debug)
+    g_printerr ("tracefs: the process guard cannot take the instances' clean-up\n");
+}
+
 static gboolean
 tracefs_launch (gpointer data, const FsLaunch *launch, GPid *pid_out, GError **error)
 {
@@ -3860,6 +3883,7 @@ tracefs_launch (gpointer data, const FsLaunch *launch, GPid *pid_out, GError **e
       close (report[0]);
       return FALSE;
     }
+  guard_undo_instances (self);
 
   (void) !write (release[1], "g", 1);
   close (release[1]);
@@ -4283,6 +4307,8 @@ tracefs_run (gpointer data, int *root_status, GError **error)
         dirs[n_dirs++] = main_dir;
       ArgvProbe *ap = &self->argv_probe;
       const char *uprobe_commands[2] = { ap->defined ? ap->remove_command : NULL, NULL };
+      /* Ours to remove from here on, not the guardian's. */
+      fs_process_guard_cancel_undo (self->guard);
       if (remove_detached (dirs, ap->events_file, uprobe_commands))
         {
           if (ap->defined)
