@@ -625,11 +625,20 @@ fs_tracefs_emergency_cleanup (void)
           close (fd);
         }
     }
+  /* Another thread may be inside a read of a buffer file just closed: the
+   * file lives until that read returns, and rmdir says EBUSY meanwhile.
+   * Seen on a loaded machine; a few milliseconds settle it. */
   for (int i = 0; i < MAX_EMERGENCY_DIRS; i++)
     if (emergency_dir_used[i])
       {
         emergency_dir_used[i] = 0;
-        rmdir (emergency_dirs[i]);
+        for (int attempt = 0; attempt < 100; attempt++)
+          {
+            if (rmdir (emergency_dirs[i]) == 0 || errno != EBUSY)
+              break;
+            struct timespec pause = { 0, 2 * 1000 * 1000 };
+            nanosleep (&pause, NULL);
+          }
       }
   /* After the instances: enabled in one, the uprobe is busy. */
   for (int i = 0; i < MAX_EMERGENCY_UPROBES; i++)
