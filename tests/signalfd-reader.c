@@ -6,7 +6,7 @@
  *   parent: read(sfd, 1 record)   ← child: kill(parent, SIGUSR1)
  *   parent → child: "go" (pipe)
  *                                 ← child: kill(SIGUSR1), kill(SIGTERM), "sent" (pipe)
- *   parent: readv(sfd, 2 records in 2 iovecs + room for 2 more) → USR1, TERM
+ *   parent: readv(sfd, 2 records in 102 iovecs + room for 2 more) → USR1, TERM
  *   parent: waitpid(child)
  *
  * The second read waits until both are pending, so one call returns two
@@ -101,14 +101,16 @@ main (int argc, char **argv)
   if (read (sent[0], &c, 1) != 1)
     return fail ("read sent");
 
-  /* Two records in one call, the first split over two iovecs. */
+  /* Two records in one call, the first split over 101 iovecs (100 of one
+   * byte: a tracer must follow every segment, not just the first few). */
   struct signalfd_siginfo recs[4];
-  struct iovec iov[3] = {
-    { recs, 40 },
-    { (char *) recs + 40, sizeof recs[0] - 40 },
-    { &recs[1], 3 * sizeof recs[0] },
-  };
-  ssize_t n = readv (sfd, iov, 3);
+  enum { ONE_BYTE = 100 };
+  struct iovec iov[ONE_BYTE + 2];
+  for (int i = 0; i < ONE_BYTE; i++)
+    iov[i] = (struct iovec) { (char *) recs + i, 1 };
+  iov[ONE_BYTE] = (struct iovec) { (char *) recs + ONE_BYTE, sizeof recs[0] - ONE_BYTE };
+  iov[ONE_BYTE + 1] = (struct iovec) { &recs[1], 3 * sizeof recs[0] };
+  ssize_t n = readv (sfd, iov, ONE_BYTE + 2);
   if (n != 2 * (ssize_t) sizeof recs[0])
     return fail ("second read: not two records");
   if (recs[0].ssi_signo != SIGUSR1 || recs[1].ssi_signo != SIGTERM)

@@ -50,6 +50,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -1241,10 +1242,9 @@ begin_signalfd_reads (PtraceTracer *self, Task *task)
     }
 }
 
-/* Most struct signalfd_siginfo records one read can be looked at, and
- * segments of a readv followed (more are read as far as they go). */
+/* Most struct signalfd_siginfo records looked at in one go; a readv's
+ * segments are all followed (the kernel takes at most IOV_MAX of them). */
 #define SIGNALFD_CHUNK_RECORDS 32
-#define SIGNALFD_MAX_SEGMENTS  64
 
 typedef struct {
   guint64 addr;
@@ -1258,31 +1258,31 @@ typedef struct {
 static void
 record_signalfd_read (PtraceTracer *self, Task *task, gboolean vector, gsize total, gint64 now)
 {
-  TraceeSegment segs[SIGNALFD_MAX_SEGMENTS];
+  guint n = vector ? (guint) MIN (task->args[2], (guint64) IOV_MAX) : 1;
+  if (n == 0)
+    return;
+  g_autofree TraceeSegment *segs = g_new (TraceeSegment, n);
+  g_autofree struct iovec *remote = g_new (struct iovec, n);
   guint n_segs = 0;
 
   if (!vector)
     segs[n_segs++] = (TraceeSegment) { task->args[1], total };
+  else if (task->compat)
+    {
+      g_autofree guint32 *iov32 = g_new (guint32, 2 * (gsize) n);
+      if (!read_tracee (task->tid, task->args[1], iov32, (gsize) n * 2 * sizeof (guint32)))
+        return;
+      for (guint i = 0; i < n; i++)
+        segs[n_segs++] = (TraceeSegment) { iov32[2 * i], iov32[2 * i + 1] };
+    }
   else
     {
-      guint n = (guint) MIN (task->args[2], (guint64) SIGNALFD_MAX_SEGMENTS);
-      if (task->compat)
-        {
-          guint32 iov32[SIGNALFD_MAX_SEGMENTS * 2];
-          if (!read_tracee (task->tid, task->args[1], iov32, n * 2 * sizeof (guint32)))
-            return;
-          for (guint i = 0; i < n; i++)
-            segs[n_segs++] = (TraceeSegment) { iov32[2 * i], iov32[2 * i + 1] };
-        }
-      else
-        {
-          struct iovec iov[SIGNALFD_MAX_SEGMENTS];
-          if (!read_tracee (task->tid, task->args[1], iov, n * sizeof iov[0]))
-            return;
-          for (guint i = 0; i < n; i++)
-            segs[n_segs++] = (TraceeSegment) { (guint64) (uintptr_t) iov[i].iov_base,
-                                               (guint64) iov[i].iov_len };
-        }
+      g_autofree struct iovec *iov = g_new (struct iovec, n);
+      if (!read_tracee (task->tid, task->args[1], iov, (gsize) n * sizeof iov[0]))
+        return;
+      for (guint i = 0; i < n; i++)
+        segs[n_segs++] = (TraceeSegment) { (guint64) (uintptr_t) iov[i].iov_base,
+                                           (guint64) iov[i].iov_len };
     }
 
   struct signalfd_siginfo chunk[SIGNALFD_CHUNK_RECORDS];
@@ -1291,7 +1291,6 @@ record_signalfd_read (PtraceTracer *self, Task *task, gboolean vector, gsize tot
   while (total > 0 && s < n_segs)
     {
       /* Gather the next chunk from wherever the segments put it. */
-      struct iovec remote[SIGNALFD_MAX_SEGMENTS];
       guint n_remote = 0;
       gsize want = MIN (total, sizeof chunk), got = 0;
       while (got < want && s < n_segs)
