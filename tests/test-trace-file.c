@@ -1,5 +1,6 @@
 /* test-trace-file.c: the .fstrace writer and reader — round trips, the
  * incremental writer, truncation at every byte and corrupted fields. */
+#include "tests/temp-dir.h"
 #include "tests/trace-assert.h"
 #include "core/trace-file.h"
 #include "core/trace-synth.h"
@@ -12,37 +13,6 @@
 
 /* ---- Helpers ----------------------------------------------------------- */
 
-typedef struct {
-  char *dir;
-} Fixture;
-
-static void
-fixture_set_up (Fixture *f, gconstpointer data)
-{
-  g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("forkscope-test-XXXXXX", &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture *f, gconstpointer data)
-{
-  g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (f->dir), ==, 0);
-  g_free (f->dir);
-}
-
-static char *
-fixture_path (Fixture *f, const char *name)
-{
-  return g_build_filename (f->dir, name, NULL);
-}
 
 /* A trace with every event kind, strings, strvs, threads and metadata. */
 static FsTrace *
@@ -155,9 +125,9 @@ build_full_trace (void)
 }
 
 static GBytes *
-save_to_bytes (Fixture *f, FsTrace *trace)
+save_to_bytes (FsTestTempDir *f, FsTrace *trace)
 {
-  g_autofree char *path = fixture_path (f, "saved.fstrace");
+  g_autofree char *path = fs_test_temp_dir_path (f, "saved.fstrace");
   g_autoptr (GError) error = NULL;
   g_assert_true (fs_trace_save (trace, path, &error));
   g_assert_no_error (error);
@@ -171,10 +141,10 @@ save_to_bytes (Fixture *f, FsTrace *trace)
 /* ---- Round trips ------------------------------------------------------- */
 
 static void
-test_round_trip (Fixture *f, gconstpointer data)
+test_round_trip (FsTestTempDir *f, gconstpointer data)
 {
   g_autoptr (FsTrace) trace = build_full_trace ();
-  g_autofree char *path = fixture_path (f, "full.fstrace");
+  g_autofree char *path = fs_test_temp_dir_path (f, "full.fstrace");
   g_autoptr (GError) error = NULL;
   g_autofree char *warning = NULL;
 
@@ -201,7 +171,7 @@ test_round_trip (Fixture *f, gconstpointer data)
 }
 
 static void
-test_round_trip_empty (Fixture *f, gconstpointer data)
+test_round_trip_empty (FsTestTempDir *f, gconstpointer data)
 {
   g_autoptr (FsTrace) trace = fs_trace_new ();
   g_autoptr (GError) error = NULL;
@@ -217,7 +187,7 @@ test_round_trip_empty (Fixture *f, gconstpointer data)
 }
 
 static void
-test_synth_round_trip (Fixture *f, gconstpointer data)
+test_synth_round_trip (FsTestTempDir *f, gconstpointer data)
 {
   g_autoptr (FsTrace) trace = fs_trace_synth (200, 20000, 42);
   g_autoptr (FsTrace) again = fs_trace_synth (200, 20000, 42);
@@ -264,7 +234,7 @@ test_synth_round_trip (Fixture *f, gconstpointer data)
 }
 
 static void
-test_writer_fd (Fixture *f, gconstpointer data)
+test_writer_fd (FsTestTempDir *f, gconstpointer data)
 {
   g_autoptr (FsTrace) trace = build_full_trace ();
   g_autoptr (GBytes) saved = save_to_bytes (f, trace);
@@ -303,9 +273,9 @@ assert_partial_file (const char *path, gsize n_events, guint n_processes)
 }
 
 static void
-test_incremental_writer (Fixture *f, gconstpointer data)
+test_incremental_writer (FsTestTempDir *f, gconstpointer data)
 {
-  g_autofree char *path = fixture_path (f, "live.fstrace");
+  g_autofree char *path = fs_test_temp_dir_path (f, "live.fstrace");
   g_autoptr (FsTrace) trace = fs_trace_new ();
   g_autoptr (GError) error = NULL;
   FsTraceMeta *meta = fs_trace_get_meta (trace);
@@ -399,9 +369,9 @@ test_incremental_writer (Fixture *f, gconstpointer data)
 }
 
 static void
-test_writer_rejects_unordered (Fixture *f, gconstpointer data)
+test_writer_rejects_unordered (FsTestTempDir *f, gconstpointer data)
 {
-  g_autofree char *path = fixture_path (f, "unordered.fstrace");
+  g_autofree char *path = fs_test_temp_dir_path (f, "unordered.fstrace");
   g_autoptr (FsTrace) trace = fs_trace_new ();
   g_autoptr (GError) error = NULL;
   FsProcessId root = fs_trace_add_process (trace, 10, FS_PROCESS_NONE, 0, "root");
@@ -416,7 +386,7 @@ test_writer_rejects_unordered (Fixture *f, gconstpointer data)
 /* ---- Truncation -------------------------------------------------------- */
 
 static void
-test_truncated_every_byte (Fixture *f, gconstpointer data)
+test_truncated_every_byte (FsTestTempDir *f, gconstpointer data)
 {
   g_autoptr (FsTrace) trace = build_full_trace ();
   g_autoptr (GBytes) bytes = save_to_bytes (f, trace);
@@ -563,7 +533,7 @@ event_offset (const Mutable *m, FsEventKind kind)
 }
 
 static void
-test_corrupt_fields (Fixture *f, gconstpointer data)
+test_corrupt_fields (FsTestTempDir *f, gconstpointer data)
 {
   g_autoptr (FsTrace) trace = build_full_trace ();
   g_autoptr (GBytes) bytes = save_to_bytes (f, trace);
@@ -761,10 +731,10 @@ test_corrupt_fields (Fixture *f, gconstpointer data)
 }
 
 static void
-test_load_errors (Fixture *f, gconstpointer data)
+test_load_errors (FsTestTempDir *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *missing = fixture_path (f, "missing.fstrace");
+  g_autofree char *missing = fs_test_temp_dir_path (f, "missing.fstrace");
   g_assert_null (fs_trace_load (missing, NULL, &error));
   g_assert_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_IO);
   g_assert_true (g_str_has_prefix (error->message, missing));
@@ -774,20 +744,20 @@ test_load_errors (Fixture *f, gconstpointer data)
   g_assert_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_IO);
   g_clear_error (&error);
 
-  g_autofree char *empty = fixture_path (f, "empty.fstrace");
+  g_autofree char *empty = fs_test_temp_dir_path (f, "empty.fstrace");
   g_assert_true (g_file_set_contents (empty, "", 0, NULL));
   g_assert_null (fs_trace_load (empty, NULL, &error));
   g_assert_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_FORMAT);
   g_clear_error (&error);
 
-  g_autofree char *json = fixture_path (f, "trace.json");
+  g_autofree char *json = fs_test_temp_dir_path (f, "trace.json");
   g_assert_true (g_file_set_contents (json, "{\"format\":\"forkscope-trace\"}", -1, NULL));
   g_assert_null (fs_trace_load (json, NULL, &error));
   g_assert_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_FORMAT);
   g_assert_cmpstr (strstr (error->message, ": byte 0: not a forkscope trace"), !=, NULL);
   g_clear_error (&error);
 
-  g_autofree char *dir_as_file = fixture_path (f, "no-such-dir/x.fstrace");
+  g_autofree char *dir_as_file = fs_test_temp_dir_path (f, "no-such-dir/x.fstrace");
   g_autoptr (FsTrace) trace = fs_trace_new ();
   g_assert_false (fs_trace_save (trace, dir_as_file, &error));
   g_assert_error (error, FS_TRACE_ERROR, FS_TRACE_ERROR_IO);
@@ -795,7 +765,7 @@ test_load_errors (Fixture *f, gconstpointer data)
 
 /* A signal read from a signalfd (action 8) is stored and read back as such. */
 static void
-test_signalfd_action (Fixture *f, gconstpointer data)
+test_signalfd_action (FsTestTempDir *f, gconstpointer data)
 {
   g_autoptr (FsTrace) trace = fs_trace_new ();
   g_autoptr (GError) error = NULL;
@@ -811,7 +781,7 @@ test_signalfd_action (Fixture *f, gconstpointer data)
   ev->u.deliver.action = FS_ACTION_SIGNALFD;
   g_assert_true (fs_trace_finish (trace, &error));
 
-  g_autofree char *path = fixture_path (f, "signalfd.fstrace");
+  g_autofree char *path = fs_test_temp_dir_path (f, "signalfd.fstrace");
   g_assert_true (fs_trace_save (trace, path, &error));
   g_assert_no_error (error);
   g_autoptr (FsTrace) loaded = fs_trace_load (path, NULL, &error);
@@ -825,7 +795,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+#define ADD(path, fn) g_test_add (path, FsTestTempDir, NULL, fs_test_temp_dir_set_up, fn, fs_test_temp_dir_tear_down)
   ADD ("/trace-file/round-trip", test_round_trip);
   ADD ("/trace-file/round-trip-empty", test_round_trip_empty);
   ADD ("/trace-file/signalfd-action", test_signalfd_action);

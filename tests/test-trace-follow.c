@@ -2,6 +2,7 @@
  * trace must be exactly what fs_trace_load gives for the same bytes, at every
  * step, with partial records left for later and corruption, truncation and
  * replacement reported. */
+#include "tests/temp-dir.h"
 #include "tests/trace-assert.h"
 #include "core/trace-file.h"
 #include "core/trace-synth.h"
@@ -10,37 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct {
-  char *dir;
-} Fixture;
-
-static void
-fixture_set_up (Fixture *f, gconstpointer data)
-{
-  g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("forkscope-follow-XXXXXX", &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture *f, gconstpointer data)
-{
-  g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (f->dir), ==, 0);
-  g_free (f->dir);
-}
-
-static char *
-fixture_path (Fixture *f, const char *name)
-{
-  return g_build_filename (f->dir, name, NULL);
-}
 
 /* The follower's trace against a fresh load of the same file. */
 static void
@@ -162,9 +132,9 @@ replay_events (Replay *rp, gsize n)
  * process rows changing along the way: after every sync the follower equals
  * a full load, grows the same trace object and reports what is new. */
 static void
-test_follow_writer (Fixture *f, gconstpointer data)
+test_follow_writer (FsTestTempDir *f, gconstpointer data)
 {
-  g_autofree char *path = fixture_path (f, "growing.fstrace");
+  g_autofree char *path = fs_test_temp_dir_path (f, "growing.fstrace");
   g_autoptr (GError) error = NULL;
   g_autoptr (FsTrace) source = fs_trace_synth (120, 12000, 7);
   g_autoptr (FsTrace) live = fs_trace_new ();
@@ -264,10 +234,10 @@ test_follow_writer (Fixture *f, gconstpointer data)
 /* The file grows a few bytes at a time, so most updates end inside a
  * record (or inside the file header): that part waits for the next update. */
 static void
-test_follow_partial_records (Fixture *f, gconstpointer data)
+test_follow_partial_records (FsTestTempDir *f, gconstpointer data)
 {
-  g_autofree char *full_path = fixture_path (f, "full.fstrace");
-  g_autofree char *path = fixture_path (f, "prefix.fstrace");
+  g_autofree char *full_path = fs_test_temp_dir_path (f, "full.fstrace");
+  g_autofree char *path = fs_test_temp_dir_path (f, "prefix.fstrace");
   g_autoptr (GError) error = NULL;
   g_autoptr (FsTrace) source = fs_trace_synth (12, 300, 3);
   g_assert_true (fs_trace_save (source, full_path, &error));
@@ -319,10 +289,10 @@ write_prefix (const char *path, const char *bytes, gsize len)
 /* Truncating the file below what was applied, or replacing it, is an I/O
  * error naming the file; the trace keeps what it had. */
 static void
-test_follow_truncated_or_replaced (Fixture *f, gconstpointer data)
+test_follow_truncated_or_replaced (FsTestTempDir *f, gconstpointer data)
 {
-  g_autofree char *path = fixture_path (f, "t.fstrace");
-  g_autofree char *other = fixture_path (f, "other.fstrace");
+  g_autofree char *path = fs_test_temp_dir_path (f, "t.fstrace");
+  g_autofree char *other = fs_test_temp_dir_path (f, "other.fstrace");
   g_autoptr (GError) error = NULL;
   g_autoptr (FsTrace) source = fs_trace_synth (10, 200, 9);
   g_assert_true (fs_trace_save (source, path, &error));
@@ -368,10 +338,10 @@ test_follow_truncated_or_replaced (Fixture *f, gconstpointer data)
  * load gives (file and absolute offset); the records before it stay, the bad
  * events record is dropped whole, and the follower stops there. */
 static void
-test_follow_corrupt (Fixture *f, gconstpointer data)
+test_follow_corrupt (FsTestTempDir *f, gconstpointer data)
 {
-  g_autofree char *path = fixture_path (f, "c.fstrace");
-  g_autofree char *good_path = fixture_path (f, "good.fstrace");
+  g_autofree char *path = fs_test_temp_dir_path (f, "c.fstrace");
+  g_autofree char *good_path = fs_test_temp_dir_path (f, "good.fstrace");
   g_autoptr (GError) error = NULL;
   g_autoptr (FsTrace) live = fs_trace_new ();
   FsProcessId root = fs_trace_add_process (live, 100, FS_PROCESS_NONE, 0, "root");
@@ -426,7 +396,7 @@ test_follow_corrupt (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 
   /* Not a trace at all: the format error at once. */
-  g_autofree char *junk = fixture_path (f, "junk.fstrace");
+  g_autofree char *junk = fs_test_temp_dir_path (f, "junk.fstrace");
   write_prefix (junk, "hello", 5);
   g_autoptr (FsTraceFollower) junk_follower = fs_trace_follower_new (junk);
   g_assert_false (fs_trace_follower_update (junk_follower, NULL, &error));
@@ -436,7 +406,7 @@ test_follow_corrupt (Fixture *f, gconstpointer data)
   /* Data after the end record (the writer's file, closed, then more). */
   g_assert_true (fs_trace_finish (live, &error));
   g_assert_true (fs_trace_writer_close (writer, &error));
-  g_autofree char *closed_path = fixture_path (f, "closed.fstrace");
+  g_autofree char *closed_path = fs_test_temp_dir_path (f, "closed.fstrace");
   g_assert_true (fs_trace_save (live, closed_path, &error));
   g_autoptr (FsTraceFollower) ended = fs_trace_follower_new (closed_path);
   g_assert_true (fs_trace_follower_update (ended, NULL, &error));
@@ -455,9 +425,9 @@ test_follow_corrupt (Fixture *f, gconstpointer data)
 /* A send at the instant of the last event already shown sorts in before
  * it: the follower says where the order changed, and still equals a load. */
 static void
-test_follow_same_instant_send (Fixture *f, gconstpointer data)
+test_follow_same_instant_send (FsTestTempDir *f, gconstpointer data)
 {
-  g_autofree char *path = fixture_path (f, "s.fstrace");
+  g_autofree char *path = fs_test_temp_dir_path (f, "s.fstrace");
   g_autoptr (GError) error = NULL;
   g_autoptr (FsTrace) live = fs_trace_new ();
   FsProcessId root = fs_trace_add_process (live, 100, FS_PROCESS_NONE, 0, "root");
@@ -512,10 +482,10 @@ test_follow_same_instant_send (Fixture *f, gconstpointer data)
  * Whenever the swap shows something, the front equals a full load, and it
  * ends complete. */
 static void
-test_follow_double_every_byte (Fixture *f, gconstpointer data)
+test_follow_double_every_byte (FsTestTempDir *f, gconstpointer data)
 {
-  g_autofree char *src_path = fixture_path (f, "src.fstrace");
-  g_autofree char *path = fixture_path (f, "bytewise.fstrace");
+  g_autofree char *src_path = fs_test_temp_dir_path (f, "src.fstrace");
+  g_autofree char *path = fs_test_temp_dir_path (f, "bytewise.fstrace");
   g_autoptr (GError) error = NULL;
   g_autoptr (FsTrace) source = fs_trace_synth (8, 160, 13);
   g_autoptr (FsTrace) live = fs_trace_new ();
@@ -571,7 +541,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+#define ADD(path, fn) g_test_add (path, FsTestTempDir, NULL, fs_test_temp_dir_set_up, fn, fs_test_temp_dir_tear_down)
   ADD ("/trace-follow/writer-syncs", test_follow_writer);
   ADD ("/trace-follow/partial-records", test_follow_partial_records);
   ADD ("/trace-follow/truncated-or-replaced", test_follow_truncated_or_replaced);
