@@ -99,3 +99,16 @@ fs_proc_innermost_pid (gint32 pid, int *depth)
     *depth = n_numbers;
   return inner;
 }
+
+gboolean
+fs_proc_fd_is_signalfd (gint32 pid, int fd)
+{
+  char file[32], path[64], target[32];
+  snprintf (file, sizeof file, "fd/%d", fd);
+  proc_path (path, sizeof path, pid, file);
+  ssize_t len = readlink (path, target, sizeof target - 1);
+  if (len <= 0)
+    return FALSE;
+  target[len] = '\0';
+  return strcmp (target, "anon_inode:[signalfd]") == 0;
+}

@@ -35,4 +35,8 @@ gint32   fs_proc_innermost_pid (gint32 pid, int *depth);
  * gone. */
 guint64  fs_proc_pid_namespace (gint32 pid);
 
+/* Whether descriptor fd of pid (0: this process) is a signalfd
+ * (/proc/PID/fd/FD links to "anon_inode:[signalfd]"). */
+gboolean fs_proc_fd_is_signalfd (gint32 pid, int fd);
+
 G_END_DECLS

@@ -23,7 +23,6 @@ struct _FsRecorder
   GArray     *held;          /* FsEvent waiting out the reorder window, from held_head on */
   guint       held_head;     /* events before it have gone into the trace */
   gboolean    held_sorted;   /* in time order (events mostly come so: sort only when not) */
-  gint64      held_last_ns;  /* time of the newest held event */
   gint64      newest_ns;     /* newest event time seen (relative) */
   gint64      last_out_ns;   /* time of the last event moved into the trace */
   gsize       n_events;
@@ -52,7 +51,6 @@ fs_recorder_new (FsTrace *trace, gint64 t0_ns)
   self->implicit = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->held = g_array_new (FALSE, FALSE, sizeof (FsEvent));
   self->held_sorted = TRUE;
-  self->held_last_ns = G_MININT64;
   self->newest_ns = G_MININT64;
   self->last_out_ns = G_MININT64;
   return self;
@@ -179,12 +177,13 @@ hold (FsRecorder *self, gint64 t_abs, FsProcessId process, FsEventKind kind)
   FsEvent *ev;
   gint64 t = rel (self, t_abs);
 
+  /* Held events in order end with the newest: an older one breaks it. */
+  if (self->held->len > self->held_head
+      && t < g_array_index (self->held, FsEvent, self->held->len - 1).t_ns)
+    self->held_sorted = FALSE;
   g_array_set_size (self->held, self->held->len + 1);
   ev = &g_array_index (self->held, FsEvent, self->held->len - 1);
   memset (ev, 0, sizeof *ev);
-  if (t < self->held_last_ns)
-    self->held_sorted = FALSE;
-  self->held_last_ns = t;
   ev->t_ns = t;
   ev->process = process;
   ev->kind = kind;
@@ -597,9 +596,6 @@ fs_recorder_flush (FsRecorder *self, gboolean all, GError **error)
           held_compact (self);
           g_array_sort (self->held, compare_held);
           self->held_sorted = TRUE;
-          /* The newest held event is now the last one, not the last one
-           * that came: what comes next is out of order if it is older. */
-          self->held_last_ns = g_array_index (self->held, FsEvent, self->held->len - 1).t_ns;
         }
       /* While the tree is idle no new event moves "newest" on: measure the
        * window against the clock too, so held events still reach the file. */
@@ -627,7 +623,6 @@ fs_recorder_flush (FsRecorder *self, gboolean all, GError **error)
         {
           g_array_set_size (self->held, 0);
           self->held_head = 0;
-          self->held_last_ns = G_MININT64;
         }
       else if (self->held_head > self->held->len / 2)
         held_compact (self);

@@ -103,6 +103,21 @@ test_reorder_window (void)
   g_assert_true (fs_trace_finish (trace, &error));
 }
 
+/* The trace holds exactly n output events, "a", "b", "c"… in that order,
+ * none with a clamped time. */
+static void
+assert_outputs_in_letter_order (FsTrace *trace, guint n)
+{
+  g_assert_cmpuint (fs_trace_n_events (trace), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const FsEvent *ev = fs_trace_event (trace, i);
+      char want[2] = { (char) ('a' + i), 0 };
+      g_assert_cmpstr (fs_trace_string (trace, ev->u.output.text), ==, want);
+      g_assert_false (ev->flags & FS_EVENT_FLAG_TIME_CLAMPED);
+    }
+}
+
 /* The held events a flush leaves stay where they are (the recorder moves
  * them down only now and then): later flushes, in order or not, must still
  * put out every event once, sorted. */
@@ -131,14 +146,7 @@ test_reorder_across_flushes (void)
       g_assert_cmpuint (fs_trace_n_events (trace), ==, written_after[s]);
     }
   g_assert_true (fs_recorder_flush (rec, TRUE, &error));
-  g_assert_cmpuint (fs_trace_n_events (trace), ==, 8);
-  for (guint i = 0; i < 8; i++)
-    {
-      const FsEvent *ev = fs_trace_event (trace, i);
-      char want[2] = { (char) ('a' + i), 0 };
-      g_assert_cmpstr (fs_trace_string (trace, ev->u.output.text), ==, want);
-      g_assert_false (ev->flags & FS_EVENT_FLAG_TIME_CLAMPED);
-    }
+  assert_outputs_in_letter_order (trace, 8);
   g_assert_true (fs_trace_finish (trace, &error));
 }
 
@@ -161,14 +169,7 @@ test_reorder_after_a_sort (void)
   g_assert_true (fs_recorder_flush (rec, FALSE, &error));   /* sorts, puts nothing out */
   fs_recorder_output (rec, t0 + 250 * MS, 10, FS_STREAM_STDOUT, "c", 1);
   g_assert_true (fs_recorder_flush (rec, TRUE, &error));
-  g_assert_cmpuint (fs_trace_n_events (trace), ==, 4);
-  for (guint i = 0; i < 4; i++)
-    {
-      const FsEvent *ev = fs_trace_event (trace, i);
-      char want[2] = { (char) ('a' + i), 0 };
-      g_assert_cmpstr (fs_trace_string (trace, ev->u.output.text), ==, want);
-      g_assert_false (ev->flags & FS_EVENT_FLAG_TIME_CLAMPED);
-    }
+  assert_outputs_in_letter_order (trace, 4);
   g_assert_true (fs_trace_finish (trace, &error));
 }
 

@@ -154,18 +154,24 @@ our_instances_exist (void)
   return instances_of_exist (getpid ());
 }
 
-/* The instances are removed by a detached helper right after the run:
- * allow it a moment. */
+/* Whether exists (pid) turns FALSE within 3 s: instances and uprobes are
+ * removed by a detached helper (or the guardian) right after the run. */
 static gboolean
-instances_of_gone (pid_t pid)
+gone_soon (gboolean (*exists) (pid_t), pid_t pid)
 {
   for (int i = 0; i < 300; i++)
     {
-      if (!instances_of_exist (pid))
+      if (!exists (pid))
         return TRUE;
       g_usleep (10 * 1000);
     }
   return FALSE;
+}
+
+static gboolean
+instances_of_gone (pid_t pid)
+{
+  return gone_soon (instances_of_exist, pid);
 }
 
 /* Whether a forkscope uprobe of pid (group forkscope_PID or forkscope_PID_N)
@@ -186,13 +192,7 @@ uprobes_of_exist (pid_t pid)
 static gboolean
 uprobes_of_gone (pid_t pid)
 {
-  for (int i = 0; i < 300; i++)
-    {
-      if (!uprobes_of_exist (pid))
-        return TRUE;
-      g_usleep (10 * 1000);
-    }
-  return FALSE;
+  return gone_soon (uprobes_of_exist, pid);
 }
 
 /* The uprobe exists only where the kernel has uprobes (FS_TRACEFS_NO_UPROBE

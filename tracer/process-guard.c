@@ -101,14 +101,10 @@ run_undo (char *undo, size_t len)
           if (tab == NULL)
             continue;
           *tab = '\0';
-          /* Append only: truncating a file such as uprobe_events would
-           * delete every other tool's definitions. */
-          int fd = open (entry + 1, O_WRONLY | O_APPEND | O_CLOEXEC);
-          if (fd >= 0)
-            {
-              (void) !write (fd, tab + 1, strlen (tab + 1));
-              close (fd);
-            }
+          /* Never truncated (fs_proc_write_file opens without O_TRUNC):
+           * truncating uprobe_events would delete every other tool's
+           * definitions. */
+          fs_proc_write_file (entry + 1, tab + 1);
         }
     }
 }

@@ -611,18 +611,6 @@ proc_syscall_stops (const Proc *proc)
 
 /* ------------------------------------------------------------ signalfds */
 
-static gboolean
-fd_is_signalfd (gint32 tid, int fd)
-{
-  char path[64], target[32];
-  g_snprintf (path, sizeof path, "/proc/%d/fd/%d", tid, fd);
-  ssize_t len = readlink (path, target, sizeof target - 1);
-  if (len <= 0)
-    return FALSE;
-  target[len] = '\0';
-  return strcmp (target, "anon_inode:[signalfd]") == 0;
-}
-
 /* Whether any descriptor of tid is a signalfd (at attach and after exec). */
 static gboolean
 holds_signalfd (gint32 tid)
@@ -636,7 +624,7 @@ holds_signalfd (gint32 tid)
   struct dirent *de;
   while (!found && (de = readdir (dir)) != NULL)
     if (de->d_name[0] != '.')
-      found = fd_is_signalfd (tid, atoi (de->d_name));
+      found = fs_proc_fd_is_signalfd (tid, atoi (de->d_name));
   closedir (dir);
   return found;
 }
@@ -1132,7 +1120,7 @@ syscall_entry (PtraceTracer *self, Task *task, CallKind call, gboolean compat,
     case CALL_SIGNALFD_READ:
     case CALL_SIGNALFD_READV:
       /* The same numbers read every other file: only a signalfd's matter. */
-      if (!fd_is_signalfd (task->tid, (int) args[0]))
+      if (!fs_proc_fd_is_signalfd (task->tid, (int) args[0]))
         return FALSE;
       break;
     case CALL_NEW_PIDNS:

@@ -401,6 +401,7 @@ typedef struct {
 typedef struct {
   char            *group;             /* forkscope_PID[_N]; NULL: none wanted */
   char            *remove_command;    /* "-:group/execve\n" for uprobe_events */
+  char            *enable_file;       /* events/GROUP/execve/enable, in the main instance */
   char            *events_file;       /* .../uprobe_events */
   gboolean         defined;           /* in uprobe_events: must be removed */
   gboolean         usable;            /* defined and its format parsed */
@@ -1746,6 +1747,7 @@ argv_probe_start (FsTracefsTracer *self, guint recording)
                              : g_strdup_printf ("%s%d_%u", FS_TRACEFS_UPROBE_GROUP_PREFIX,
                                                 getpid (), recording);
   ap->remove_command = g_strdup_printf ("-:%s/execve\n", ap->group);
+  ap->enable_file = g_strdup_printf ("events/%s/execve/enable", ap->group);
   ap->setup_thread = g_thread_new ("fs-tracefs-uprobe", argv_probe_setup, self);
 }
 
@@ -1779,6 +1781,7 @@ argv_probe_clear (ArgvProbe *ap)
 {
   g_clear_pointer (&ap->group, g_free);
   g_clear_pointer (&ap->remove_command, g_free);
+  g_clear_pointer (&ap->enable_file, g_free);
   g_clear_pointer (&ap->events_file, g_free);
   g_clear_pointer (&ap->why_not, g_free);
   g_clear_pointer (&ap->pending, g_hash_table_unref);
@@ -2475,15 +2478,9 @@ signalfd_scan_attached (FsTracefsTracer *self, Proc *p)
   const char *name;
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
-      char link[96], target[32];
-      g_snprintf (link, sizeof link, "%s/%s", path, name);
-      ssize_t len = readlink (link, target, sizeof target - 1);
-      if (len <= 0)
-        continue;
-      target[len] = '\0';
-      if (strcmp (target, "anon_inode:[signalfd]") != 0)
-        continue;
       gint32 fd = (gint32) g_ascii_strtoll (name, NULL, 10);
+      if (!fs_proc_fd_is_signalfd (p->tgid, fd))
+        continue;
       int flags = fcntl_flags_of (p->tgid, fd);
       signalfd_add (self, p, fd, (flags & O_CLOEXEC) != 0, signalfd_mask (p->tgid, fd));
     }
@@ -3094,8 +3091,7 @@ setup_main_instance (gpointer data)
   if (ap->usable)
     {
       g_autoptr (GError) enable_error = NULL;
-      g_autofree char *enable = g_strdup_printf ("events/%s/execve/enable", ap->group);
-      if (!write_file (in, enable, "1", &enable_error))
+      if (!write_file (in, ap->enable_file, "1", &enable_error))
         {
           ap->usable = FALSE;
           ap->why_not = g_strdup (enable_error->message);
@@ -4177,8 +4173,8 @@ tracing_off (FsTracefsTracer *self)
   if (ap->usable && self->main.instance != NULL)
     {
       gint64 t0 = fs_recorder_now ();
-      g_autofree char *enable = g_strdup_printf ("events/%s/execve/enable", ap->group);
-      if (tracefs_instance_file_write (self->main.instance, enable, "0") < 0 && self->debug)
+      if (tracefs_instance_file_write (self->main.instance, ap->enable_file, "0") < 0
+          && self->debug)
         g_printerr ("tracefs: cannot disable the exec argv uprobe: %s\n", g_strerror (errno));
       report_timing ("uprobe disabled", t0);
     }
