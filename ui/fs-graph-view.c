@@ -1,6 +1,7 @@
 /* fs-graph-view.c: the process graph widget (drawing library + zoom/pan/select). */
 #include "fs-graph-view.h"
 #include "fs-event-format.h"
+#include "fs-pointer-handlers.h"
 #include "fs-profile.h"
 #include "ui/drawing/graph-draw.h"
 #include "ui/drawing/graph-layout.h"
@@ -445,8 +446,7 @@ fs_graph_view_class_init (FsGraphViewClass *klass)
 static void
 fs_graph_view_init (FsGraphView *self)
 {
-  GtkEventController *scroll, *motion;
-  GtkGesture *drag, *click, *pinch;
+  GtkGesture *pinch;
 
   self->zoom = 1.0;
   self->fit = TRUE;
@@ -461,29 +461,19 @@ fs_graph_view_init (FsGraphView *self)
                                   "The processes at the playhead time; click a process to inspect it",
                                   -1);
 
-  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
-  g_signal_connect (scroll, "scroll", G_CALLBACK (scroll_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
-
-  drag = gtk_gesture_drag_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), 0);
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
-  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
-
-  click = gtk_gesture_click_new ();
-  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  static const FsPointerHandlers pointer = {
+    .scroll = G_CALLBACK (scroll_cb),
+    .drag_begin = G_CALLBACK (drag_begin_cb), .drag_update = G_CALLBACK (drag_update_cb),
+    .drag_any_button = TRUE,
+    .pressed = G_CALLBACK (pressed_cb),
+    .motion = G_CALLBACK (motion_cb), .leave = G_CALLBACK (leave_cb),
+  };
+  fs_pointer_handlers_attach (GTK_WIDGET (self), &pointer);
 
   pinch = gtk_gesture_zoom_new ();
   g_signal_connect (pinch, "begin", G_CALLBACK (pinch_begin_cb), self);
   g_signal_connect (pinch, "scale-changed", G_CALLBACK (pinch_scale_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (pinch));
-
-  motion = gtk_event_controller_motion_new ();
-  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
 }
 
 GtkWidget *

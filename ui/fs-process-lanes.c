@@ -1,6 +1,7 @@
 /* fs-process-lanes.c: the lanes view (drawing library + session + input). */
 #include "fs-process-lanes.h"
 #include "fs-event-format.h"
+#include "fs-pointer-handlers.h"
 
 #include <math.h>
 
@@ -499,8 +500,7 @@ fs_process_lanes_class_init (FsProcessLanesClass *klass)
 static void
 fs_process_lanes_init (FsProcessLanes *self)
 {
-  GtkEventController *scroll, *motion, *key;
-  GtkGesture *drag, *click;
+  GtkEventController *key;
 
   self->hovered = FS_PROCESS_NONE;
   set_vadjustment (self, NULL);
@@ -514,24 +514,13 @@ fs_process_lanes_init (FsProcessLanes *self)
                                   "signal arrows; click a lane to select its process",
                                   -1);
 
-  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
-  g_signal_connect (scroll, "scroll", G_CALLBACK (scroll_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
-
-  drag = gtk_gesture_drag_new ();
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
-  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
-
-  click = gtk_gesture_click_new ();
-  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
-  gtk_gesture_group (click, drag);
-
-  motion = gtk_event_controller_motion_new ();
-  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  static const FsPointerHandlers pointer = {
+    .scroll = G_CALLBACK (scroll_cb),
+    .drag_begin = G_CALLBACK (drag_begin_cb), .drag_update = G_CALLBACK (drag_update_cb),
+    .pressed = G_CALLBACK (pressed_cb), .click_with_drag = TRUE,
+    .motion = G_CALLBACK (motion_cb), .leave = G_CALLBACK (leave_cb),
+  };
+  fs_pointer_handlers_attach (GTK_WIDGET (self), &pointer);
 
   key = gtk_event_controller_key_new ();
   g_signal_connect (key, "key-pressed", G_CALLBACK (key_pressed_cb), self);

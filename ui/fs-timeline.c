@@ -1,6 +1,7 @@
 /* fs-timeline.c: density strip, kind markers, axis and playhead. */
 #include "fs-timeline.h"
 #include "fs-event-format.h"
+#include "fs-pointer-handlers.h"
 #include "fs-profile.h"
 
 #include <math.h>
@@ -509,9 +510,6 @@ fs_timeline_class_init (FsTimelineClass *klass)
 static void
 fs_timeline_init (FsTimeline *self)
 {
-  GtkEventController *scroll, *motion;
-  GtkGesture *drag, *click;
-
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -520,23 +518,14 @@ fs_timeline_init (FsTimeline *self)
                                   "Event density over time with the playhead; drag to seek",
                                   -1);
 
-  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
-  g_signal_connect (scroll, "scroll", G_CALLBACK (scroll_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
-
-  drag = gtk_gesture_drag_new ();
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
-  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
-  g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
-
-  click = gtk_gesture_click_new ();
-  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
-
-  motion = gtk_event_controller_motion_new ();
-  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  static const FsPointerHandlers pointer = {
+    .scroll = G_CALLBACK (scroll_cb),
+    .drag_begin = G_CALLBACK (drag_begin_cb), .drag_update = G_CALLBACK (drag_update_cb),
+    .drag_end = G_CALLBACK (drag_end_cb),
+    .pressed = G_CALLBACK (pressed_cb),
+    .motion = G_CALLBACK (motion_cb),
+  };
+  fs_pointer_handlers_attach (GTK_WIDGET (self), &pointer);
 }
 
 GtkWidget *
