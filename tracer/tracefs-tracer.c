@@ -2119,9 +2119,12 @@ handle_generate (FsTracefsTracer *self, gint64 t, gint32 sender_tid, gboolean fr
     {
       /* Only signals into the tree, from outside it (the main instance has
        * the tree's own); our own kills of the tree when stopping are
-       * housekeeping.  Everything else is other people's work. */
+       * housekeeping.  Everything else is other people's work.  A signal
+       * the kernel makes (a timer's SIGALRM) is emitted in whatever task the
+       * interrupt found running, our own threads included: that task did
+       * not send it. */
       if (tp == NULL || tp->state != PROC_ALIVE || tgid_of (self, sender_tid) != 0
-          || is_own_task (sender_tid))
+          || (user && is_own_task (sender_tid)))
         return;
       if (user && fs_recorder_lookup (self->recorder, sender_tid) == FS_PROCESS_NONE)
         {
